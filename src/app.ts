@@ -1,0 +1,53 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { AppConfig } from './config.js';
+import { actorsRoutes } from './modules/actors/actors.routes.js';
+import { attributionsRoutes } from './modules/attributions/attributions.routes.js';
+import { claimLinksRoutes } from './modules/claim-links/claim-links.routes.js';
+import { claimsRoutes } from './modules/claims/claims.routes.js';
+import { eventsRoutes } from './modules/events/events.routes.js';
+import { healthRoutes } from './modules/health/health.routes.js';
+import { sourcesRoutes } from './modules/sources/sources.routes.js';
+import { dbPlugin } from './plugins/db.js';
+import { openapiPlugin } from './plugins/openapi.js';
+import { problemsPlugin } from './plugins/problems.js';
+
+export interface BuildAppOptions extends Partial<AppConfig> {
+  databasePath: string;
+  /** false (default) or a pino logger option object. */
+  logger?: boolean | object;
+}
+
+/** Builds the service; it never listens (server.ts does) so tests can drive it in-process. */
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? 5 * 1024 * 1024,
+    genReqId: () => crypto.randomUUID(),
+    requestIdHeader: false,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  // A JSON API: anything but JSON is a 415, not a string handed to the validators.
+  app.removeContentTypeParser(['text/plain']);
+
+  await app.register(problemsPlugin);
+  await app.register(dbPlugin, { databasePath: options.databasePath });
+  await app.register(openapiPlugin);
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(healthRoutes);
+  await app.register(actorsRoutes);
+  await app.register(sourcesRoutes);
+  await app.register(eventsRoutes);
+  await app.register(claimsRoutes);
+  await app.register(attributionsRoutes);
+  await app.register(claimLinksRoutes);
+
+  return app;
+}

@@ -1,0 +1,219 @@
+import { sql } from 'drizzle-orm';
+import {
+  type AnySQLiteColumn,
+  check,
+  index,
+  integer,
+  primaryKey,
+  real,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core';
+
+// The enumerations live here, beside the columns they constrain, so that the
+// CHECK constraints, the zod schemas and the OpenAPI document share one list.
+export const ACTOR_KINDS = [
+  'state',
+  'government_body',
+  'military',
+  'person',
+  'media_outlet',
+  'social_channel',
+  'group',
+] as const;
+export const SOURCE_KINDS = ['news_article', 'official_statement', 'social_post', 'other'] as const;
+export const TIME_PRECISIONS = ['minute', 'hour', 'day', 'month', 'year'] as const;
+export const STANCES = ['asserts', 'denies', 'downplays', 'speculates', 'declines_to_comment'] as const;
+export const MODALITIES = ['direct_quote', 'paraphrase'] as const;
+export const ATTRIBUTION_POSITIONS = ['asserts', 'denies', 'declines_to_comment', 'speculates'] as const;
+export const ATTRIBUTION_ROLES = ['perpetrator', 'sponsor', 'facilitator', 'other'] as const;
+export const LINK_RELATIONS = ['corroborates', 'contradicts', 'repeats', 'responds_to'] as const;
+
+const inList = (column: string, values: readonly string[]) =>
+  sql.raw(`${column} IN (${values.map((v) => `'${v}'`).join(', ')})`);
+
+const timestamps = {
+  createdAt: text('created_at').notNull(),
+  updatedAt: text('updated_at').notNull(),
+};
+
+export const actors = sqliteTable(
+  'actors',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    kind: text('kind', { enum: ACTOR_KINDS }).notNull(),
+    aliases: text('aliases', { mode: 'json' }).$type<string[]>().notNull(),
+    parentId: integer('parent_id').references((): AnySQLiteColumn => actors.id, { onDelete: 'restrict' }),
+    description: text('description'),
+    wikidataId: text('wikidata_id'),
+    // Lower-cased name and aliases, one per line: what `?q=` searches.
+    searchText: text('search_text').notNull(),
+    ...timestamps,
+  },
+  (t) => [
+    check('actors_kind_check', inList('kind', ACTOR_KINDS)),
+    index('actors_parent_idx').on(t.parentId),
+    uniqueIndex('actors_wikidata_idx').on(t.wikidataId),
+  ],
+);
+
+export const sources = sqliteTable(
+  'sources',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    title: text('title').notNull(),
+    url: text('url'),
+    publisherId: integer('publisher_id').references(() => actors.id, { onDelete: 'restrict' }),
+    publishedAt: text('published_at'),
+    publishedAtPrecision: text('published_at_precision', { enum: TIME_PRECISIONS }),
+    retrievedAt: text('retrieved_at').notNull(),
+    language: text('language'),
+    kind: text('kind', { enum: SOURCE_KINDS }).notNull(),
+    text: text('text').notNull(),
+    sha256: text('sha256').notNull(),
+    searchText: text('search_text').notNull(),
+    ...timestamps,
+  },
+  (t) => [
+    check('sources_kind_check', inList('kind', SOURCE_KINDS)),
+    check('sources_precision_check', inList('published_at_precision', TIME_PRECISIONS)),
+    index('sources_publisher_idx').on(t.publisherId),
+    index('sources_sha256_idx').on(t.sha256),
+  ],
+);
+
+export const events = sqliteTable(
+  'events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    title: text('title').notNull(),
+    summary: text('summary'),
+    kind: text('kind').notNull(),
+    startsAt: text('starts_at'),
+    endsAt: text('ends_at'),
+    timePrecision: text('time_precision', { enum: TIME_PRECISIONS }),
+    placeName: text('place_name'),
+    latitude: real('latitude'),
+    longitude: real('longitude'),
+    parentId: integer('parent_id').references((): AnySQLiteColumn => events.id, { onDelete: 'restrict' }),
+    searchText: text('search_text').notNull(),
+    ...timestamps,
+  },
+  (t) => [
+    check('events_precision_check', inList('time_precision', TIME_PRECISIONS)),
+    check('events_latitude_check', sql`${t.latitude} IS NULL OR ${t.latitude} BETWEEN -90 AND 90`),
+    check('events_longitude_check', sql`${t.longitude} IS NULL OR ${t.longitude} BETWEEN -180 AND 180`),
+    index('events_parent_idx').on(t.parentId),
+  ],
+);
+
+export const claims = sqliteTable(
+  'claims',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    sourceId: integer('source_id')
+      .notNull()
+      .references(() => sources.id, { onDelete: 'restrict' }),
+    claimantId: integer('claimant_id').references(() => actors.id, { onDelete: 'restrict' }),
+    eventId: integer('event_id').references(() => events.id, { onDelete: 'restrict' }),
+    text: text('text').notNull(),
+    stance: text('stance', { enum: STANCES }).notNull(),
+    modality: text('modality', { enum: MODALITIES }).notNull(),
+    quoteExact: text('quote_exact').notNull(),
+    quotePrefix: text('quote_prefix').notNull(),
+    quoteSuffix: text('quote_suffix').notNull(),
+    quoteStart: integer('quote_start').notNull(),
+    quoteEnd: integer('quote_end').notNull(),
+    statedAt: text('stated_at'),
+    statedAtPrecision: text('stated_at_precision', { enum: TIME_PRECISIONS }),
+    ...timestamps,
+  },
+  (t) => [
+    check('claims_stance_check', inList('stance', STANCES)),
+    check('claims_modality_check', inList('modality', MODALITIES)),
+    check('claims_precision_check', inList('stated_at_precision', TIME_PRECISIONS)),
+    check('claims_quote_span_check', sql`${t.quoteStart} >= 0 AND ${t.quoteEnd} > ${t.quoteStart}`),
+    // Each filter of GET /claims has an index ending in id, so a filtered page is a range scan in id order.
+    index('claims_claimant_idx').on(t.claimantId, t.id),
+    index('claims_event_idx').on(t.eventId, t.id),
+    index('claims_source_idx').on(t.sourceId, t.id),
+    index('claims_stance_idx').on(t.stance, t.id),
+    index('claims_stated_at_idx').on(t.statedAt),
+  ],
+);
+
+export const claimReportedVia = sqliteTable(
+  'claim_reported_via',
+  {
+    claimId: integer('claim_id')
+      .notNull()
+      .references(() => claims.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    actorId: integer('actor_id')
+      .notNull()
+      .references(() => actors.id, { onDelete: 'restrict' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.claimId, t.position] }),
+    index('claim_reported_via_actor_idx').on(t.actorId),
+  ],
+);
+
+export const attributions = sqliteTable(
+  'attributions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    eventId: integer('event_id')
+      .notNull()
+      .references(() => events.id, { onDelete: 'restrict' }),
+    actorId: integer('actor_id')
+      .notNull()
+      .references(() => actors.id, { onDelete: 'restrict' }),
+    role: text('role', { enum: ATTRIBUTION_ROLES }).notNull(),
+    position: text('position', { enum: ATTRIBUTION_POSITIONS }).notNull(),
+    claimId: integer('claim_id')
+      .notNull()
+      .references(() => claims.id, { onDelete: 'restrict' }),
+    ...timestamps,
+  },
+  (t) => [
+    check('attributions_role_check', inList('role', ATTRIBUTION_ROLES)),
+    check('attributions_position_check', inList('position', ATTRIBUTION_POSITIONS)),
+    index('attributions_event_idx').on(t.eventId, t.id),
+    index('attributions_actor_idx').on(t.actorId, t.id),
+    index('attributions_position_idx').on(t.position, t.id),
+    index('attributions_claim_idx').on(t.claimId),
+    uniqueIndex('attributions_unique_idx').on(t.claimId, t.eventId, t.actorId, t.role),
+  ],
+);
+
+export const claimLinks = sqliteTable(
+  'claim_links',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    fromClaimId: integer('from_claim_id')
+      .notNull()
+      .references(() => claims.id, { onDelete: 'cascade' }),
+    toClaimId: integer('to_claim_id')
+      .notNull()
+      .references(() => claims.id, { onDelete: 'cascade' }),
+    relation: text('relation', { enum: LINK_RELATIONS }).notNull(),
+    note: text('note'),
+    ...timestamps,
+  },
+  (t) => [
+    check('claim_links_relation_check', inList('relation', LINK_RELATIONS)),
+    check('claim_links_not_self_check', sql`${t.fromClaimId} <> ${t.toClaimId}`),
+    uniqueIndex('claim_links_unique_idx').on(t.fromClaimId, t.toClaimId, t.relation),
+    index('claim_links_to_idx').on(t.toClaimId),
+  ],
+);
+
+// Which curated seed sets have been loaded, so that loading is idempotent.
+export const seedLoads = sqliteTable('seed_loads', {
+  name: text('name').primaryKey(),
+  sha256: text('sha256').notNull(),
+  loadedAt: text('loaded_at').notNull(),
+});

@@ -1,0 +1,102 @@
+import { z } from 'zod';
+
+/**
+ * The error catalogue: every problem the API can answer with, by its stable `code`.
+ * The `type` URI of a problem is `/problems/<slug>`, which the service itself serves.
+ */
+export const PROBLEMS = {
+  VALIDATION_FAILED: { status: 400, title: 'The request is not valid' },
+  MALFORMED_JSON: { status: 400, title: 'The request body is not valid JSON' },
+  EMPTY_BODY: { status: 400, title: 'The request body is empty' },
+  INVALID_CURSOR: { status: 400, title: 'The cursor is not valid' },
+  BAD_REQUEST: { status: 400, title: 'Bad request' },
+  ROUTE_NOT_FOUND: { status: 404, title: 'No such route' },
+  ACTOR_NOT_FOUND: { status: 404, title: 'Actor not found' },
+  SOURCE_NOT_FOUND: { status: 404, title: 'Source not found' },
+  EVENT_NOT_FOUND: { status: 404, title: 'Event not found' },
+  CLAIM_NOT_FOUND: { status: 404, title: 'Claim not found' },
+  ATTRIBUTION_NOT_FOUND: { status: 404, title: 'Attribution not found' },
+  CLAIM_LINK_NOT_FOUND: { status: 404, title: 'Claim link not found' },
+  METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
+  NOT_ACCEPTABLE: { status: 406, title: 'Not acceptable' },
+  RESOURCE_IN_USE: { status: 409, title: 'The resource is still referenced' },
+  DUPLICATE: { status: 409, title: 'The resource already exists' },
+  SOURCE_TEXT_LOCKED: { status: 409, title: 'The source text is anchored by claims' },
+  CONFLICT: { status: 409, title: 'The request conflicts with stored data' },
+  BODY_TOO_LARGE: { status: 413, title: 'The request body is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
+  REFERENCE_NOT_FOUND: { status: 422, title: 'A referenced record does not exist' },
+  QUOTE_NOT_FOUND: { status: 422, title: 'The quote is not in the source text' },
+  QUOTE_AMBIGUOUS: { status: 422, title: 'The quote occurs more than once in the source text' },
+  QUOTE_CONTEXT_MISMATCH: { status: 422, title: 'The quote context does not match the source text' },
+  HIERARCHY_CYCLE: { status: 422, title: 'The parent would make a cycle' },
+  INCONSISTENT_REFERENCE: { status: 422, title: 'The references do not agree' },
+  INVALID_TIME_RANGE: { status: 422, title: 'The event ends before it starts' },
+  SELF_LINK: { status: 422, title: 'A claim cannot be linked to itself' },
+  INTERNAL_ERROR: { status: 500, title: 'Internal server error' },
+  SERVICE_UNAVAILABLE: { status: 503, title: 'Service unavailable' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ProblemCode = keyof typeof PROBLEMS;
+
+export const problemSlug = (code: string) => code.toLowerCase().replaceAll('_', '-');
+export const problemType = (code: string) => `/problems/${problemSlug(code)}`;
+
+export const FieldErrorSchema = z
+  .object({
+    in: z.enum(['body', 'query', 'params', 'headers']).describe('Which part of the request is at fault.'),
+    pointer: z.string().describe('RFC 6901 JSON pointer to the field within that part, e.g. `/quote/exact`.'),
+    message: z.string(),
+  })
+  .meta({ id: 'FieldError' });
+
+export type FieldError = z.infer<typeof FieldErrorSchema>;
+
+export const ProblemSchema = z
+  .object({
+    type: z.string().describe('URI reference identifying the problem type; GET it for a description.'),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    code: z.string().describe('Stable machine-readable code, e.g. `QUOTE_AMBIGUOUS`.'),
+    instance: z.string().describe('The path of the request that failed.'),
+    requestId: z.string(),
+    errors: z.array(FieldErrorSchema).optional(),
+    matches: z.number().int().optional().describe('For QUOTE_AMBIGUOUS: how many places the quote matches.'),
+    candidates: z
+      .array(z.number().int())
+      .optional()
+      .describe('For QUOTE_AMBIGUOUS: the code-point start of each match; send one as `quote.start`.'),
+  })
+  .meta({
+    id: 'Problem',
+    description: 'An RFC 9457 problem details object, served as `application/problem+json`.',
+  });
+
+export type Problem = z.infer<typeof ProblemSchema>;
+
+type ProblemExtras = Pick<Problem, 'errors' | 'matches' | 'candidates'>;
+
+/** The one error type the service throws on purpose; the problem plugin renders it. */
+export class ProblemError extends Error {
+  readonly code: ProblemCode;
+  readonly status: number;
+  readonly title: string;
+  readonly extras: ProblemExtras;
+
+  constructor(code: ProblemCode, detail: string, extras: ProblemExtras = {}) {
+    super(detail);
+    this.name = 'ProblemError';
+    this.code = code;
+    this.status = PROBLEMS[code].status;
+    this.title = PROBLEMS[code].title;
+    this.extras = extras;
+  }
+}
+
+export const problem = (code: ProblemCode, detail: string, extras?: ProblemExtras) =>
+  new ProblemError(code, detail, extras);
+
+/** A 422-or-400 problem about one body field. */
+export const fieldProblem = (code: ProblemCode, pointer: string, detail: string) =>
+  new ProblemError(code, detail, { errors: [{ in: 'body', pointer, message: detail }] });

@@ -1,0 +1,84 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { ProblemError } from '../errors.js';
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+export const pageQuerySchema = z.object({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_PAGE_SIZE)
+    .default(DEFAULT_PAGE_SIZE)
+    .describe(`Page size, 1 to ${MAX_PAGE_SIZE}.`),
+  cursor: z
+    .string()
+    .max(200)
+    .optional()
+    .describe('Opaque cursor from the previous page’s `nextCursor` (or its `Link: rel="next"` header).'),
+});
+
+export const pageOf = <T extends z.ZodType>(item: T, id: string) =>
+  z
+    .object({
+      data: z.array(item),
+      nextCursor: z.string().nullable().describe('Cursor of the next page, or null on the last page.'),
+    })
+    .meta({ id });
+
+export interface Page<T> {
+  data: T[];
+  nextCursor: string | null;
+}
+
+interface CursorState {
+  v: 1;
+  after: number;
+}
+
+export function encodeCursor(after: number): string {
+  const state: CursorState = { v: 1, after };
+  return Buffer.from(JSON.stringify(state)).toString('base64url');
+}
+
+/** The id after which the page starts, or undefined for the first page. */
+export function decodeCursor(cursor: string | undefined): number | undefined {
+  if (cursor === undefined) return undefined;
+  let state: unknown;
+  try {
+    state = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    state = undefined;
+  }
+  const after = (state as Partial<CursorState> | undefined)?.after;
+  if (
+    (state as Partial<CursorState> | undefined)?.v !== 1 ||
+    !Number.isSafeInteger(after) ||
+    (after as number) < 0
+  ) {
+    throw new ProblemError('INVALID_CURSOR', 'The cursor was not issued by this service or is damaged.', {
+      errors: [{ in: 'query', pointer: '/cursor', message: 'Not a cursor issued by this service' }],
+    });
+  }
+  return after as number;
+}
+
+/** Repositories fetch limit + 1 rows; this trims the extra one and turns it into the next cursor. */
+export function toPage<T extends { id: number }>(rows: T[], limit: number): Page<T> {
+  if (rows.length <= limit) return { data: rows, nextCursor: null };
+  const data = rows.slice(0, limit);
+  const last = data[data.length - 1];
+  return { data, nextCursor: last ? encodeCursor(last.id) : null };
+}
+
+/** Sends the page with an RFC 8288 `Link: <…>; rel="next"` header when there is a next page. */
+export function sendPage<T>(request: FastifyRequest, reply: FastifyReply, page: Page<T>) {
+  if (page.nextCursor) {
+    const url = new URL(request.url, 'http://placeholder');
+    url.searchParams.set('cursor', page.nextCursor);
+    reply.header('link', `<${url.pathname}${url.search}>; rel="next"`);
+  }
+  return page;
+}

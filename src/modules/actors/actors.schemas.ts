@@ -1,0 +1,55 @@
+import { createInsertSchema, createSelectSchema } from 'drizzle-zod';
+import { z } from 'zod';
+import { actors } from '../../db/schema.js';
+import { pageOf, pageQuerySchema } from '../../lib/pagination.js';
+import { idSchema, name, queryText, text } from '../../lib/schemas.js';
+
+export const ActorRefSchema = z
+  .object({ id: z.number().int(), name: z.string(), kind: z.enum(actors.kind.enumValues) })
+  .meta({ id: 'ActorRef', description: 'An actor, named in place.' });
+
+export const ActorSchema = createSelectSchema(actors, {
+  aliases: z.array(z.string()),
+})
+  .omit({ searchText: true })
+  .extend({ parent: ActorRefSchema.nullable().describe('The body this actor belongs to.') })
+  .meta({
+    id: 'Actor',
+    description:
+      'Who speaks, relays or is blamed: a state, a ministry, a military, an official, an outlet, a channel, or an unnamed group.',
+  });
+
+const writable = createInsertSchema(actors, {
+  name: () => name(300).describe('Name as usually written, e.g. `Iranian Ministry of Defence`.'),
+  kind: (s) =>
+    s.describe(
+      '`group` covers unnamed collectives such as "local Telegram channels" or "Iranian officials".',
+    ),
+  aliases: () => z.array(name(300)).max(50).describe('Other names and spellings; searched by `?q=`.'),
+  parentId: () => idSchema.nullable().describe('The actor this one belongs to (a ministry -> its state).'),
+  description: () => text(5000).nullable(),
+  wikidataId: () =>
+    z
+      .string()
+      .regex(/^Q[1-9][0-9]{0,11}$/, 'Must be a Wikidata item id: Q followed by digits')
+      .nullable()
+      .describe('Wikidata item id, e.g. `Q794`.'),
+}).pick({ name: true, kind: true, aliases: true, parentId: true, description: true, wikidataId: true });
+
+export const CreateActorBody = writable
+  .extend({ aliases: writable.shape.aliases.default([]) })
+  .strict()
+  .meta({ id: 'CreateActor' });
+export const UpdateActorBody = writable.partial().strict().meta({ id: 'UpdateActor' });
+
+export type ActorInput = z.infer<typeof CreateActorBody>;
+export type ActorPatch = z.infer<typeof UpdateActorBody>;
+export type Actor = z.infer<typeof ActorSchema>;
+
+export const ListActorsQuery = pageQuerySchema.extend({
+  q: queryText.optional().describe('Matches names and aliases, case-insensitively.'),
+  kind: z.enum(actors.kind.enumValues).optional(),
+  parent: idSchema.optional().describe('Only the actors directly under this one.'),
+});
+
+export const ActorPage = pageOf(ActorSchema, 'ActorPage');

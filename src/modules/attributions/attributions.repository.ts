@@ -1,0 +1,144 @@
+import { and, asc, eq, gt, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { actors, attributions, claims, events } from '../../db/schema.js';
+import { problem } from '../../errors.js';
+import { type Page, toPage } from '../../lib/pagination.js';
+import { requireReference } from '../../lib/references.js';
+import { nowIso } from '../../lib/schemas.js';
+import { createClaimsRepository } from '../claims/claims.repository.js';
+import type { Attribution, AttributionInput, AttributionPatch } from './attributions.schemas.js';
+
+export interface AttributionFilter {
+  event?: number | undefined;
+  actor?: number | undefined;
+  position?: Attribution['position'] | undefined;
+  claim?: number | undefined;
+  after?: number | undefined;
+  limit: number;
+}
+
+export function createAttributionsRepository(db: Db) {
+  const claimsRepo = createClaimsRepository(db);
+
+  const select = () =>
+    db
+      .select({
+        id: attributions.id,
+        role: attributions.role,
+        position: attributions.position,
+        createdAt: attributions.createdAt,
+        updatedAt: attributions.updatedAt,
+        claimId: attributions.claimId,
+        eventId: events.id,
+        eventTitle: events.title,
+        actorId: actors.id,
+        actorName: actors.name,
+        actorKind: actors.kind,
+      })
+      .from(attributions)
+      .innerJoin(events, eq(events.id, attributions.eventId))
+      .innerJoin(actors, eq(actors.id, attributions.actorId));
+
+  function toAttributions(rows: ReturnType<ReturnType<typeof select>['all']>): Attribution[] {
+    const carried = claimsRepo.byIds(rows.map((r) => r.claimId));
+    return rows.map((r) => {
+      const claim = carried.get(r.claimId);
+      if (!claim) throw new Error(`claim ${r.claimId} of attribution ${r.id} is missing`);
+      return {
+        id: r.id,
+        role: r.role,
+        position: r.position,
+        event: { id: r.eventId, title: r.eventTitle },
+        actor: { id: r.actorId, name: r.actorName, kind: r.actorKind },
+        claim,
+        createdAt: r.createdAt,
+        updatedAt: r.updatedAt,
+      };
+    });
+  }
+
+  function checkRefs(input: AttributionPatch) {
+    requireReference(db, events, input.eventId, '/eventId', 'Event');
+    requireReference(db, actors, input.actorId, '/actorId', 'Actor');
+    requireReference(db, claims, input.claimId, '/claimId', 'Claim');
+  }
+
+  function checkUnique(
+    row: { claimId: number; eventId: number; actorId: number; role: string },
+    exceptId?: number,
+  ) {
+    const twin = db
+      .select({ id: attributions.id })
+      .from(attributions)
+      .where(
+        and(
+          eq(attributions.claimId, row.claimId),
+          eq(attributions.eventId, row.eventId),
+          eq(attributions.actorId, row.actorId),
+          eq(attributions.role, row.role as Attribution['role']),
+        ),
+      )
+      .get();
+    if (twin && twin.id !== exceptId) {
+      throw problem(
+        'DUPLICATE',
+        `Attribution ${twin.id} already records this: claim ${row.claimId}, event ${row.eventId}, actor ${row.actorId}, role ${row.role}.`,
+      );
+    }
+  }
+
+  const repo = {
+    get(id: number): Attribution | null {
+      return toAttributions(select().where(eq(attributions.id, id)).all())[0] ?? null;
+    },
+
+    list(filter: AttributionFilter): Page<Attribution> {
+      const where: (SQL | undefined)[] = [];
+      if (filter.event !== undefined) where.push(eq(attributions.eventId, filter.event));
+      if (filter.actor !== undefined) where.push(eq(attributions.actorId, filter.actor));
+      if (filter.position) where.push(eq(attributions.position, filter.position));
+      if (filter.claim !== undefined) where.push(eq(attributions.claimId, filter.claim));
+      if (filter.after !== undefined) where.push(gt(attributions.id, filter.after));
+      const rows = select()
+        .where(and(...where))
+        .orderBy(asc(attributions.id))
+        .limit(filter.limit + 1)
+        .all();
+      return toPage(toAttributions(rows), filter.limit);
+    },
+
+    create(input: AttributionInput): Attribution {
+      return db.transaction(() => {
+        checkRefs(input);
+        const row = { ...input, role: input.role ?? 'perpetrator' };
+        checkUnique(row);
+        const now = nowIso();
+        const { id } = db
+          .insert(attributions)
+          .values({ ...row, createdAt: now, updatedAt: now })
+          .returning({ id: attributions.id })
+          .get();
+        return repo.get(id) as Attribution;
+      });
+    },
+
+    update(id: number, patch: AttributionPatch): Attribution | null {
+      return db.transaction(() => {
+        const current = db.select().from(attributions).where(eq(attributions.id, id)).get();
+        if (!current) return null;
+        checkRefs(patch);
+        checkUnique({ ...current, ...patch }, id);
+        db.update(attributions)
+          .set({ ...patch, updatedAt: nowIso() })
+          .where(eq(attributions.id, id))
+          .run();
+        return repo.get(id);
+      });
+    },
+
+    delete(id: number): boolean {
+      return db.delete(attributions).where(eq(attributions.id, id)).run().changes > 0;
+    },
+  };
+  return repo;
+}

@@ -1,0 +1,56 @@
+import { createInsertSchema, createSelectSchema } from 'drizzle-zod';
+import { z } from 'zod';
+import { attributions } from '../../db/schema.js';
+import { pageOf, pageQuerySchema } from '../../lib/pagination.js';
+import { idSchema } from '../../lib/schemas.js';
+import { ActorRefSchema } from '../actors/actors.schemas.js';
+import { ClaimSchema } from '../claims/claims.schemas.js';
+import { EventRefSchema } from '../events/events.schemas.js';
+
+const position = z
+  .enum(attributions.position.enumValues)
+  .describe(
+    'Whether the claim holds the actor responsible (`asserts`), denies it, speculates, or declines to say.',
+  );
+
+export const AttributionSchema = createSelectSchema(attributions)
+  .pick({ id: true, role: true, position: true, createdAt: true, updatedAt: true })
+  .extend({
+    position,
+    event: EventRefSchema,
+    actor: ActorRefSchema.describe('The actor held responsible (or pointedly not).'),
+    claim: ClaimSchema.describe(
+      'The claim that carries the attribution: its claimant, source and quote are the attribution’s.',
+    ),
+  })
+  .meta({
+    id: 'Attribution',
+    description: 'Who holds whom responsible for an event, and through which claim.',
+  });
+
+const writable = createInsertSchema(attributions, {
+  eventId: () => idSchema,
+  actorId: () => idSchema.describe('The actor held responsible.'),
+  claimId: () => idSchema.describe('The claim that carries the attribution.'),
+  role: (s) => s.describe('The responsibility attributed; `perpetrator` unless said otherwise.'),
+  position: () => position,
+}).pick({ eventId: true, actorId: true, role: true, position: true, claimId: true });
+
+export const CreateAttributionBody = writable
+  .partial({ role: true })
+  .strict()
+  .meta({ id: 'CreateAttribution' });
+export const UpdateAttributionBody = writable.partial().strict().meta({ id: 'UpdateAttribution' });
+
+export type AttributionInput = z.infer<typeof CreateAttributionBody>;
+export type AttributionPatch = z.infer<typeof UpdateAttributionBody>;
+export type Attribution = z.infer<typeof AttributionSchema>;
+
+export const ListAttributionsQuery = pageQuerySchema.extend({
+  event: idSchema.optional().describe('Only attributions for this event.'),
+  actor: idSchema.optional().describe('Only attributions to this actor.'),
+  position: position.optional(),
+  claim: idSchema.optional().describe('Only attributions carried by this claim.'),
+});
+
+export const AttributionPage = pageOf(AttributionSchema, 'AttributionPage');

@@ -1,0 +1,204 @@
+import { and, asc, eq, gt, gte, inArray, lt, type SQL, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { actors, attributions, claimReportedVia, claims, events, sources } from '../../db/schema.js';
+import { problem } from '../../errors.js';
+import { type Page, toPage } from '../../lib/pagination.js';
+import { count } from '../../lib/references.js';
+import type { Claim } from './claims.schemas.js';
+
+export interface ClaimFilter {
+  actor?: number | undefined;
+  includeSubordinates?: boolean | undefined;
+  event?: number | undefined;
+  source?: number | undefined;
+  stance?: Claim['stance'] | undefined;
+  statedAfter?: string | undefined;
+  statedBefore?: string | undefined;
+  after?: number | undefined;
+  limit: number;
+}
+
+export type ClaimRow = typeof claims.$inferInsert;
+
+// SQLite's substr() and length() count characters (code points) on TEXT, the unit of quote positions,
+// so whether a quote still lies where it was anchored is checked without loading the source text.
+const verified = sql<number>`(
+  substr(${sources.text}, ${claims.quoteStart} + 1, ${claims.quoteEnd} - ${claims.quoteStart}) = ${claims.quoteExact}
+  AND length(${claims.quoteExact}) = ${claims.quoteEnd} - ${claims.quoteStart}
+  AND substr(${sources.text}, ${claims.quoteStart} + 1 - length(${claims.quotePrefix}), length(${claims.quotePrefix})) = ${claims.quotePrefix}
+  AND substr(${sources.text}, ${claims.quoteEnd} + 1, length(${claims.quoteSuffix})) = ${claims.quoteSuffix}
+)`;
+
+/** Claim ids said by the actor or, with subordinates, by anyone below it. */
+const claimantIn = (actorId: number, withSubordinates: boolean): SQL =>
+  withSubordinates
+    ? sql`${claims.claimantId} IN (
+        WITH RECURSIVE down(id) AS (SELECT ${actorId} UNION SELECT a.id FROM ${actors} a JOIN down ON a.parent_id = down.id)
+        SELECT id FROM down)`
+    : sql`${claims.claimantId} = ${actorId}`;
+
+export function createClaimsRepository(db: Db) {
+  const select = () =>
+    db
+      .select({
+        id: claims.id,
+        text: claims.text,
+        stance: claims.stance,
+        modality: claims.modality,
+        statedAt: claims.statedAt,
+        statedAtPrecision: claims.statedAtPrecision,
+        createdAt: claims.createdAt,
+        updatedAt: claims.updatedAt,
+        claimantId: claims.claimantId,
+        claimantName: actors.name,
+        claimantKind: actors.kind,
+        sourceId: claims.sourceId,
+        sourceTitle: sources.title,
+        sourceUrl: sources.url,
+        sourcePublishedAt: sources.publishedAt,
+        eventId: claims.eventId,
+        eventTitle: events.title,
+        quoteExact: claims.quoteExact,
+        quotePrefix: claims.quotePrefix,
+        quoteSuffix: claims.quoteSuffix,
+        quoteStart: claims.quoteStart,
+        quoteEnd: claims.quoteEnd,
+        verified,
+      })
+      .from(claims)
+      .innerJoin(sources, eq(sources.id, claims.sourceId))
+      .leftJoin(actors, eq(actors.id, claims.claimantId))
+      .leftJoin(events, eq(events.id, claims.eventId));
+
+  type Row = ReturnType<ReturnType<typeof select>['all']>[number];
+
+  /** One query for the chains of a whole page, not one per claim. */
+  function chainsOf(ids: number[]): Map<number, Claim['reportedVia']> {
+    const chains = new Map<number, Claim['reportedVia']>();
+    if (ids.length === 0) return chains;
+    const rows = db
+      .select({ claimId: claimReportedVia.claimId, id: actors.id, name: actors.name, kind: actors.kind })
+      .from(claimReportedVia)
+      .innerJoin(actors, eq(actors.id, claimReportedVia.actorId))
+      .where(inArray(claimReportedVia.claimId, ids))
+      .orderBy(asc(claimReportedVia.claimId), asc(claimReportedVia.position))
+      .all();
+    for (const { claimId, ...actor } of rows) {
+      const chain = chains.get(claimId) ?? [];
+      chain.push(actor);
+      chains.set(claimId, chain);
+    }
+    return chains;
+  }
+
+  function toClaims(rows: Row[]): Claim[] {
+    const chains = chainsOf(rows.map((r) => r.id));
+    return rows.map((r) => ({
+      id: r.id,
+      text: r.text,
+      stance: r.stance,
+      modality: r.modality,
+      statedAt: r.statedAt,
+      statedAtPrecision: r.statedAtPrecision,
+      claimant:
+        r.claimantId !== null && r.claimantName !== null && r.claimantKind !== null
+          ? { id: r.claimantId, name: r.claimantName, kind: r.claimantKind }
+          : null,
+      source: { id: r.sourceId, title: r.sourceTitle, url: r.sourceUrl, publishedAt: r.sourcePublishedAt },
+      event: r.eventId !== null && r.eventTitle !== null ? { id: r.eventId, title: r.eventTitle } : null,
+      reportedVia: chains.get(r.id) ?? [],
+      quote: {
+        exact: r.quoteExact,
+        prefix: r.quotePrefix,
+        suffix: r.quoteSuffix,
+        start: r.quoteStart,
+        end: r.quoteEnd,
+        verified: Boolean(r.verified),
+      },
+      createdAt: r.createdAt,
+      updatedAt: r.updatedAt,
+    }));
+  }
+
+  const repo = {
+    get(id: number): Claim | null {
+      return toClaims(select().where(eq(claims.id, id)).all())[0] ?? null;
+    },
+
+    /** Claims by id, for embedding in attributions and links: one query for a whole page. */
+    byIds(ids: number[]): Map<number, Claim> {
+      if (ids.length === 0) return new Map();
+      const found = toClaims(
+        select()
+          .where(inArray(claims.id, [...new Set(ids)]))
+          .all(),
+      );
+      return new Map(found.map((c) => [c.id, c]));
+    },
+
+    /** The stored row, for updates. */
+    row(id: number) {
+      return db.select().from(claims).where(eq(claims.id, id)).get() ?? null;
+    },
+
+    list(filter: ClaimFilter): Page<Claim> {
+      const where: (SQL | undefined)[] = [];
+      if (filter.actor !== undefined)
+        where.push(claimantIn(filter.actor, filter.includeSubordinates ?? false));
+      if (filter.event !== undefined) where.push(eq(claims.eventId, filter.event));
+      if (filter.source !== undefined) where.push(eq(claims.sourceId, filter.source));
+      if (filter.stance) where.push(eq(claims.stance, filter.stance));
+      if (filter.statedAfter) where.push(gte(claims.statedAt, filter.statedAfter));
+      if (filter.statedBefore) where.push(lt(claims.statedAt, filter.statedBefore));
+      if (filter.after !== undefined) where.push(gt(claims.id, filter.after));
+      const rows = select()
+        .where(and(...where))
+        .orderBy(asc(claims.id))
+        .limit(filter.limit + 1)
+        .all();
+      return toPage(toClaims(rows), filter.limit);
+    },
+
+    insert(row: ClaimRow, reportedViaIds: number[]): number {
+      const { id } = db.insert(claims).values(row).returning({ id: claims.id }).get();
+      repo.replaceChain(id, reportedViaIds);
+      return id;
+    },
+
+    update(id: number, changes: Partial<ClaimRow>, reportedViaIds: number[] | undefined): void {
+      db.update(claims).set(changes).where(eq(claims.id, id)).run();
+      if (reportedViaIds !== undefined) repo.replaceChain(id, reportedViaIds);
+    },
+
+    replaceChain(id: number, actorIds: number[]): void {
+      db.delete(claimReportedVia).where(eq(claimReportedVia.claimId, id)).run();
+      if (actorIds.length > 0) {
+        db.insert(claimReportedVia)
+          .values(actorIds.map((actorId, position) => ({ claimId: id, position, actorId })))
+          .run();
+      }
+    },
+
+    /** Deletes a claim no attribution rests on; its chain and links go with it. */
+    delete(id: number): boolean {
+      return db.transaction(() => {
+        if (!repo.row(id)) return false;
+        const carried = count(
+          db,
+          sql`SELECT count(*) AS n FROM ${attributions} WHERE ${attributions.claimId} = ${id}`,
+        );
+        if (carried > 0) {
+          throw problem(
+            'RESOURCE_IN_USE',
+            `Claim ${id} carries ${carried} attribution(s); delete them first.`,
+          );
+        }
+        db.delete(claims).where(eq(claims.id, id)).run();
+        return true;
+      });
+    },
+  };
+  return repo;
+}
+
+export type ClaimsRepository = ReturnType<typeof createClaimsRepository>;

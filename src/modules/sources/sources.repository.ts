@@ -1,0 +1,150 @@
+import { createHash } from 'node:crypto';
+import { and, asc, eq, gt, type SQL, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { actors, claims, sources } from '../../db/schema.js';
+import { problem } from '../../errors.js';
+import { type Page, toPage } from '../../lib/pagination.js';
+import { count, requireReference } from '../../lib/references.js';
+import { containsPattern, nowIso } from '../../lib/schemas.js';
+import type { Source, SourceInput, SourcePatch, SourceSummary } from './sources.schemas.js';
+
+export interface SourceFilter {
+  q?: string | undefined;
+  publisher?: number | undefined;
+  kind?: Source['kind'] | undefined;
+  after?: number | undefined;
+  limit: number;
+}
+
+export const sha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+const summaryColumns = {
+  id: sources.id,
+  title: sources.title,
+  url: sources.url,
+  publisherId: sources.publisherId,
+  publishedAt: sources.publishedAt,
+  publishedAtPrecision: sources.publishedAtPrecision,
+  retrievedAt: sources.retrievedAt,
+  language: sources.language,
+  kind: sources.kind,
+  sha256: sources.sha256,
+  textLength: sql<number>`length(${sources.text})`,
+  createdAt: sources.createdAt,
+  updatedAt: sources.updatedAt,
+  publisherName: actors.name,
+  publisherKind: actors.kind,
+};
+
+export function createSourcesRepository(db: Db) {
+  const selectSummary = () =>
+    db.select(summaryColumns).from(sources).leftJoin(actors, eq(actors.id, sources.publisherId));
+
+  const toSummary = ({
+    publisherName,
+    publisherKind,
+    ...s
+  }: ReturnType<ReturnType<typeof selectSummary>['all']>[number]): SourceSummary => ({
+    ...s,
+    publisher:
+      s.publisherId !== null && publisherName !== null && publisherKind !== null
+        ? { id: s.publisherId, name: publisherName, kind: publisherKind }
+        : null,
+  });
+
+  const claimsIn = (id: number) =>
+    count(db, sql`SELECT count(*) AS n FROM ${claims} WHERE ${claims.sourceId} = ${id}`);
+
+  const repo = {
+    get(id: number): Source | null {
+      const row = selectSummary().where(eq(sources.id, id)).get();
+      if (!row) return null;
+      const body = db.select({ text: sources.text }).from(sources).where(eq(sources.id, id)).get();
+      return { ...toSummary(row), text: body?.text ?? '' };
+    },
+
+    /** The verbatim text alone, for quote anchoring. */
+    textOf(id: number): string | null {
+      return db.select({ text: sources.text }).from(sources).where(eq(sources.id, id)).get()?.text ?? null;
+    },
+
+    list(filter: SourceFilter): Page<SourceSummary> {
+      const where: (SQL | undefined)[] = [];
+      if (filter.q) where.push(sql`${sources.searchText} LIKE ${containsPattern(filter.q)} ESCAPE '\\'`);
+      if (filter.publisher !== undefined) where.push(eq(sources.publisherId, filter.publisher));
+      if (filter.kind) where.push(eq(sources.kind, filter.kind));
+      if (filter.after !== undefined) where.push(gt(sources.id, filter.after));
+      const rows = selectSummary()
+        .where(and(...where))
+        .orderBy(asc(sources.id))
+        .limit(filter.limit + 1)
+        .all();
+      return toPage(rows.map(toSummary), filter.limit);
+    },
+
+    create(input: SourceInput): Source {
+      return db.transaction(() => {
+        requireReference(db, actors, input.publisherId, '/publisherId', 'Actor');
+        const now = nowIso();
+        const { id } = db
+          .insert(sources)
+          .values({
+            title: input.title,
+            url: input.url ?? null,
+            publisherId: input.publisherId ?? null,
+            publishedAt: input.publishedAt ?? null,
+            publishedAtPrecision: input.publishedAtPrecision ?? null,
+            retrievedAt: input.retrievedAt ?? now,
+            language: input.language ?? null,
+            kind: input.kind,
+            text: input.text,
+            sha256: sha256Hex(input.text),
+            searchText: input.title.toLowerCase(),
+            createdAt: now,
+            updatedAt: now,
+          })
+          .returning({ id: sources.id })
+          .get();
+        return repo.get(id) as Source;
+      });
+    },
+
+    update(id: number, patch: SourcePatch): Source | null {
+      return db.transaction(() => {
+        const current = repo.get(id);
+        if (!current) return null;
+        requireReference(db, actors, patch.publisherId, '/publisherId', 'Actor');
+        const changes: Partial<typeof sources.$inferInsert> = { ...patch, updatedAt: nowIso() };
+        if (patch.text !== undefined && patch.text !== current.text) {
+          const anchored = claimsIn(id);
+          if (anchored > 0) {
+            throw problem(
+              'SOURCE_TEXT_LOCKED',
+              `${anchored} claim(s) quote this text; it is evidence and cannot change. Store the new version as a new source.`,
+              { errors: [{ in: 'body', pointer: '/text', message: 'Anchored by claims' }] },
+            );
+          }
+          changes.sha256 = sha256Hex(patch.text);
+        }
+        if (patch.title !== undefined) changes.searchText = patch.title.toLowerCase();
+        db.update(sources).set(changes).where(eq(sources.id, id)).run();
+        return repo.get(id);
+      });
+    },
+
+    delete(id: number): boolean {
+      return db.transaction(() => {
+        if (!repo.get(id)) return false;
+        const anchored = claimsIn(id);
+        if (anchored > 0) {
+          throw problem('RESOURCE_IN_USE', `Source ${id} is still quoted by ${anchored} claim(s).`);
+        }
+        db.delete(sources).where(eq(sources.id, id)).run();
+        return true;
+      });
+    },
+  };
+  return repo;
+}
+
+export type SourcesRepository = ReturnType<typeof createSourcesRepository>;

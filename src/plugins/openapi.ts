@@ -1,0 +1,89 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+
+export const API_DESCRIPTION = `Claim-and-source fact tracking for newsrooms.
+
+Who said what about an event, in which document and in which exact words, through whom it travelled,
+and who holds whom responsible.
+
+- **Sources** are documents stored verbatim with a server-computed SHA-256.
+- **Actors** speak, relay and are blamed; they nest (a ministry belongs to its state).
+- **Events** carry their time with the precision that is known.
+- **Claims** are anchored to the exact quote in a source (W3C TextQuoteSelector + TextPositionSelector,
+  positions in Unicode code points) and carry the chain of actors they were reported through.
+- **Attributions** record who holds an actor responsible for an event, through the claim that says so.
+
+Every error is an RFC 9457 \`application/problem+json\` document with a stable \`code\`.
+Lists are keyset-paginated: follow \`nextCursor\` or the \`Link: rel="next"\` header.`;
+
+const STATUS_TEXT: Record<string, string> = {
+  '200': 'OK',
+  '201': 'Created',
+  '204': 'No Content',
+  '304': 'Not Modified',
+};
+
+// @fastify/swagger labels every response it has no description for "Default Response".
+function describeDefaultResponses<T>(document: T): T {
+  const paths = (
+    document as {
+      paths?: Record<string, Record<string, { responses?: Record<string, { description?: string }> }>>;
+    }
+  ).paths;
+  for (const item of Object.values(paths ?? {})) {
+    for (const operation of Object.values(item)) {
+      for (const [status, response] of Object.entries(operation.responses ?? {})) {
+        if (response.description === 'Default Response') response.description = STATUS_TEXT[status] ?? status;
+      }
+    }
+  }
+  return document;
+}
+
+/** Serves the OpenAPI 3.1 document built from the route schemas, and an offline docs page at /docs. */
+export const openapiPlugin = fp(
+  async (app: FastifyInstance) => {
+    await app.register(swagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: { title: 'claimledger', version: '0.1.0', description: API_DESCRIPTION },
+        tags: [
+          { name: 'sources', description: 'Documents, stored verbatim and hashed.' },
+          { name: 'actors', description: 'States, bodies, officials, outlets, channels and unnamed groups.' },
+          { name: 'events', description: 'What happened, when and where.' },
+          { name: 'claims', description: 'What an actor said, anchored to the exact words in a source.' },
+          { name: 'attributions', description: 'Who holds whom responsible for an event.' },
+          {
+            name: 'claim-links',
+            description: 'How claims relate: corroborate, contradict, repeat, respond.',
+          },
+          { name: 'service', description: 'Health and the API description.' },
+        ],
+      },
+      transform: jsonSchemaTransform,
+      transformObject: (input) => describeDefaultResponses(jsonSchemaTransformObject(input)),
+    });
+
+    app.get(
+      '/openapi.json',
+      {
+        schema: {
+          operationId: 'getOpenApiDocument',
+          tags: ['service'],
+          summary: 'The OpenAPI 3.1 document of this API',
+        },
+      },
+      async () => app.swagger(),
+    );
+
+    await app.register(swaggerUi, {
+      routePrefix: '/docs',
+      uiConfig: { docExpansion: 'list', deepLinking: true, validatorUrl: null },
+      staticCSP: true,
+    });
+  },
+  { name: 'openapi' },
+);

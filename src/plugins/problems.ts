@@ -1,0 +1,131 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import {
+  type FieldError,
+  PROBLEMS,
+  type Problem,
+  type ProblemCode,
+  ProblemError,
+  problemSlug,
+  problemType,
+} from '../errors.js';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+const VALIDATION_PART: Record<string, FieldError['in']> = {
+  body: 'body',
+  querystring: 'query',
+  params: 'params',
+  headers: 'headers',
+};
+
+// Fastify's own errors, mapped onto the catalogue so that they leave in the same shape as ours.
+const FASTIFY_CODES: Record<string, ProblemCode> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'EMPTY_BODY',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'BODY_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BAD_REQUEST',
+  FST_ERR_BAD_URL: 'BAD_REQUEST',
+  FST_ERR_NOT_FOUND: 'ROUTE_NOT_FOUND',
+};
+
+const escapePointerToken = (token: string) => token.replaceAll('~', '~0').replaceAll('/', '~1');
+
+function fieldErrorsOf(error: FastifyError): FieldError[] {
+  const part = VALIDATION_PART[error.validationContext ?? 'body'] ?? 'body';
+  const out: FieldError[] = [];
+  for (const v of error.validation ?? []) {
+    const base = v.instancePath === '/' ? '' : v.instancePath;
+    const keys = (v.params as { keys?: unknown }).keys;
+    if (v.keyword === 'unrecognized_keys' && Array.isArray(keys)) {
+      for (const key of keys) {
+        out.push({
+          in: part,
+          pointer: `${base}/${escapePointerToken(String(key))}`,
+          message: 'Unknown field',
+        });
+      }
+    } else {
+      out.push({ in: part, pointer: base, message: v.message ?? 'Invalid value' });
+    }
+  }
+  return out;
+}
+
+function describeValidation(errors: FieldError[]): string {
+  const first = errors[0];
+  if (!first) return 'The request is not valid.';
+  const where = first.pointer === '' ? `The ${first.in}` : `The ${first.in} field ${first.pointer}`;
+  const more =
+    errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : '';
+  return `${where} is not valid: ${first.message}${more}.`;
+}
+
+export function buildProblem(request: FastifyRequest, error: FastifyError | ProblemError): Problem {
+  const base = (code: ProblemCode, detail: string): Problem => ({
+    type: problemType(code),
+    title: PROBLEMS[code].title,
+    status: PROBLEMS[code].status,
+    detail,
+    code,
+    instance: request.url.split('?')[0] ?? request.url,
+    requestId: String(request.id),
+  });
+
+  if (error instanceof ProblemError) {
+    return { ...base(error.code, error.message), ...error.extras };
+  }
+  if (hasZodFastifySchemaValidationErrors(error) || error.validation) {
+    const errors = fieldErrorsOf(error as FastifyError);
+    return { ...base('VALIDATION_FAILED', describeValidation(errors)), errors };
+  }
+  const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
+  if (mapped) return base(mapped, error.message);
+  if (error.code?.startsWith('SQLITE_CONSTRAINT')) {
+    return base('CONFLICT', 'The change conflicts with stored data and was not applied.');
+  }
+  const status = error.statusCode ?? 500;
+  if (status >= 400 && status < 500) {
+    return { ...base('BAD_REQUEST', error.message), status, title: 'Bad request' };
+  }
+  return base('INTERNAL_ERROR', 'The server failed to handle the request. It has been logged.');
+}
+
+export function sendProblem(reply: FastifyReply, body: Problem) {
+  return reply.code(body.status).type(PROBLEM_CONTENT_TYPE).send(body);
+}
+
+/** One error path for the whole service: every error, Fastify's own included, leaves as problem+json. */
+export const problemsPlugin = fp(
+  async (app: FastifyInstance) => {
+    app.setErrorHandler((error: FastifyError | ProblemError, request, reply) => {
+      const body = buildProblem(request, error);
+      if (body.status >= 500) request.log.error({ err: error }, 'request failed');
+      else request.log.info({ code: body.code, status: body.status }, 'request rejected');
+      return sendProblem(reply, body);
+    });
+
+    app.setNotFoundHandler((request, reply) =>
+      sendProblem(
+        reply,
+        buildProblem(request, problem404(`No route matches ${request.method} ${request.url.split('?')[0]}.`)),
+      ),
+    );
+
+    // Problem types are dereferenceable: GET /problems/quote-ambiguous explains QUOTE_AMBIGUOUS.
+    app.get('/problems/:slug', { schema: { hide: true } }, async (request, reply) => {
+      const { slug } = request.params as { slug: string };
+      const entry = Object.entries(PROBLEMS).find(([code]) => problemSlug(code) === slug);
+      if (!entry) {
+        return sendProblem(reply, buildProblem(request, problem404(`No problem type is named ${slug}.`)));
+      }
+      const [code, { status, title }] = entry;
+      return { type: problemType(code), code, status, title };
+    });
+  },
+  { name: 'problems' },
+);
+
+const problem404 = (detail: string) => new ProblemError('ROUTE_NOT_FOUND', detail);
