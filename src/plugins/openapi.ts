@@ -43,6 +43,46 @@ function describeDefaultResponses<T>(document: T): T {
   return document;
 }
 
+// The transform registers an input and an output variant of every named schema; keep only those in use.
+function pruneUnusedSchemas<T>(document: T): T {
+  const doc = document as { paths?: unknown; components?: { schemas?: Record<string, unknown> } };
+  const schemas = doc.components?.schemas;
+  if (!schemas) return document;
+  const used = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(visit);
+    else if (node && typeof node === 'object') {
+      for (const [key, value] of Object.entries(node)) {
+        if (key === '$ref' && typeof value === 'string' && value.startsWith('#/components/schemas/')) {
+          const name = value.slice('#/components/schemas/'.length);
+          if (!used.has(name)) {
+            used.add(name);
+            visit(schemas[name]);
+          }
+        } else visit(value);
+      }
+    }
+  };
+  visit(doc.paths);
+  for (const name of Object.keys(schemas)) if (!used.has(name)) delete schemas[name];
+  return dropInputSuffix(document);
+}
+
+// Request-only schemas come out as `CreateClaimInput`; where no output twin is left, name them as declared.
+function dropInputSuffix<T>(document: T): T {
+  const schemas = (document as { components?: { schemas?: Record<string, unknown> } }).components?.schemas ?? {};
+  const renames = Object.keys(schemas)
+    .filter((name) => name.endsWith('Input') && !(name.slice(0, -'Input'.length) in schemas))
+    .map((name) => [name, name.slice(0, -'Input'.length)] as const);
+  if (renames.length === 0) return document;
+  let json = JSON.stringify(document);
+  for (const [from, to] of renames) {
+    json = json.replaceAll(`"#/components/schemas/${from}"`, `"#/components/schemas/${to}"`);
+    json = json.replace(`"${from}":`, `"${to}":`);
+  }
+  return JSON.parse(json) as T;
+}
+
 /** Serves the OpenAPI 3.1 document built from the route schemas, and an offline docs page at /docs. */
 export const openapiPlugin = fp(
   async (app: FastifyInstance) => {
@@ -64,7 +104,7 @@ export const openapiPlugin = fp(
         ],
       },
       transform: jsonSchemaTransform,
-      transformObject: (input) => describeDefaultResponses(jsonSchemaTransformObject(input)),
+      transformObject: (input) => pruneUnusedSchemas(describeDefaultResponses(jsonSchemaTransformObject(input))),
     });
 
     app.get(
