@@ -13,7 +13,8 @@ CREATE TABLE `actors` (
 	CONSTRAINT "actors_kind_check" CHECK(kind IN ('state', 'government_body', 'military', 'person', 'media_outlet', 'social_channel', 'group'))
 );
 --> statement-breakpoint
-CREATE INDEX `actors_parent_idx` ON `actors` (`parent_id`);--> statement-breakpoint
+CREATE INDEX `actors_parent_idx` ON `actors` (`parent_id`,`id`);--> statement-breakpoint
+CREATE INDEX `actors_kind_idx` ON `actors` (`kind`,`id`);--> statement-breakpoint
 CREATE UNIQUE INDEX `actors_wikidata_idx` ON `actors` (`wikidata_id`);--> statement-breakpoint
 CREATE TABLE `attributions` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
@@ -52,6 +53,7 @@ CREATE TABLE `claim_links` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `claim_links_unique_idx` ON `claim_links` (`from_claim_id`,`to_claim_id`,`relation`);--> statement-breakpoint
 CREATE INDEX `claim_links_to_idx` ON `claim_links` (`to_claim_id`);--> statement-breakpoint
+CREATE INDEX `claim_links_relation_idx` ON `claim_links` (`relation`,`id`);--> statement-breakpoint
 CREATE TABLE `claim_reported_via` (
 	`claim_id` integer NOT NULL,
 	`position` integer NOT NULL,
@@ -114,7 +116,8 @@ CREATE TABLE `events` (
 	CONSTRAINT "events_longitude_check" CHECK("events"."longitude" IS NULL OR "events"."longitude" BETWEEN -180 AND 180)
 );
 --> statement-breakpoint
-CREATE INDEX `events_parent_idx` ON `events` (`parent_id`);--> statement-breakpoint
+CREATE INDEX `events_parent_idx` ON `events` (`parent_id`,`id`);--> statement-breakpoint
+CREATE INDEX `events_kind_idx` ON `events` (`kind`,`id`);--> statement-breakpoint
 CREATE TABLE `seed_loads` (
 	`name` text PRIMARY KEY NOT NULL,
 	`sha256` text NOT NULL,
@@ -141,5 +144,6 @@ CREATE TABLE `sources` (
 	CONSTRAINT "sources_precision_check" CHECK(published_at_precision IN ('minute', 'hour', 'day', 'month', 'year'))
 );
 --> statement-breakpoint
-CREATE INDEX `sources_publisher_idx` ON `sources` (`publisher_id`);--> statement-breakpoint
+CREATE INDEX `sources_publisher_idx` ON `sources` (`publisher_id`,`id`);--> statement-breakpoint
+CREATE INDEX `sources_kind_idx` ON `sources` (`kind`,`id`);--> statement-breakpoint
 CREATE INDEX `sources_sha256_idx` ON `sources` (`sha256`);

@@ -15,11 +15,16 @@ describe('actors', () => {
     const iran = await createActor(ctx.api, { name: 'Iran', kind: 'state', wikidataId: 'Q794' });
     const res = await ctx.api
       .post('/actors')
-      .send({ name: 'Iranian Ministry of Defence', kind: 'government_body', parentId: iran.id, aliases: ['MODAFL'] });
+      .send({
+        name: 'Iranian Ministry of Defence',
+        kind: 'government_body',
+        parentId: iran.id,
+        aliases: ['MODAFL'],
+      });
 
     expect(res.status).toBe(201);
     expect(res.headers.location).toBe(`/actors/${res.body.id}`);
-    const stored = await ctx.api.get(res.headers.location);
+    const stored = await ctx.api.get(`/actors/${res.body.id}`);
     expect(stored.status).toBe(200);
     expect(stored.body).toEqual({
       id: res.body.id,
@@ -36,8 +41,16 @@ describe('actors', () => {
   });
 
   it('finds actors by name or alias, case-insensitively', async () => {
-    await createActor(ctx.api, { name: 'Islamic Republic News Agency', kind: 'media_outlet', aliases: ['IRNA'] });
-    await createActor(ctx.api, { name: 'Israel Defense Forces', kind: 'military', aliases: ['IDF', 'Tsahal'] });
+    await createActor(ctx.api, {
+      name: 'Islamic Republic News Agency',
+      kind: 'media_outlet',
+      aliases: ['IRNA'],
+    });
+    await createActor(ctx.api, {
+      name: 'Israel Defense Forces',
+      kind: 'military',
+      aliases: ['IDF', 'Tsahal'],
+    });
 
     const byAlias = await ctx.api.get('/actors').query({ q: 'irna' });
     expect(byAlias.body.data.map((a: { name: string }) => a.name)).toEqual(['Islamic Republic News Agency']);

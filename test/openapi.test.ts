@@ -10,7 +10,11 @@ type Operation = {
 };
 
 let ctx: TestContext;
-let doc: { openapi: string; paths: Record<string, Record<string, Operation>>; components: { schemas: object } };
+let doc: {
+  openapi: string;
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: object };
+};
 
 beforeAll(async () => {
   ctx = await buildTestApp();
@@ -68,7 +72,15 @@ describe('OpenAPI document', () => {
       expect(byId.get(id)).toBe(route);
     }
     expect(Object.keys(doc.components.schemas)).toEqual(
-      expect.arrayContaining(['Claim', 'QuoteSelector', 'Problem', 'Actor', 'Source', 'Event', 'Attribution']),
+      expect.arrayContaining([
+        'Claim',
+        'QuoteSelector',
+        'Problem',
+        'Actor',
+        'Source',
+        'Event',
+        'Attribution',
+      ]),
     );
   });
 

@@ -27,13 +27,17 @@ const original = (file: string) => {
 };
 
 let ctx: TestContext;
-const getAll = async (path: string) => {
-  const out = [];
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked by the assertions themselves
+type Json = any;
+const getAll = async (path: string): Promise<Json[]> => {
+  const out: Json[] = [];
   let next: string | null = path;
   while (next) {
-    const res = await ctx.api.get(next).expect(200);
+    const res: { body: { data: Json[]; nextCursor: string | null } } = await ctx.api.get(next).expect(200);
     out.push(...res.body.data);
-    next = res.body.nextCursor ? `${path}${path.includes('?') ? '&' : '?'}cursor=${res.body.nextCursor}` : null;
+    next = res.body.nextCursor
+      ? `${path}${path.includes('?') ? '&' : '?'}cursor=${res.body.nextCursor}`
+      : null;
   }
   return out;
 };
@@ -73,7 +77,9 @@ describe('the Isfahan seed case', () => {
         texts.set(claim.source.id, (await ctx.api.get(`/sources/${claim.source.id}`)).body.text);
       }
       const text = texts.get(claim.source.id) as string;
-      expect(sliceCodePoints(text, claim.quote.start, claim.quote.end), `claim ${claim.id}`).toBe(claim.quote.exact);
+      expect(sliceCodePoints(text, claim.quote.start, claim.quote.end), `claim ${claim.id}`).toBe(
+        claim.quote.exact,
+      );
       expect(verifyQuote(text, claim.quote), `claim ${claim.id}`).toBe(true);
       expect(claim.quote.verified).toBe(true);
     }
@@ -85,9 +91,15 @@ describe('the Isfahan seed case', () => {
     expect(said.length).toBeGreaterThanOrEqual(3);
     expect(said.every((c) => c.claimant?.id === mod)).toBe(true);
     expect(said.map((c) => c.stance)).toContain('downplays');
-    expect(said.every((c) => c.reportedVia.map((a) => a.name).join() === 'Islamic Republic News Agency')).toBe(true);
+    expect(
+      said.every((c) => c.reportedVia.map((a) => a.name).join() === 'Islamic Republic News Agency'),
+    ).toBe(true);
     const quotes = said.map((c) => c.quote.exact).join('\n');
-    for (const words of ['unsuccessfully targeted by micro drones', 'caught in defense traps', 'minor damage to the roof']) {
+    for (const words of [
+      'unsuccessfully targeted by micro drones',
+      'caught in defense traps',
+      'minor damage to the roof',
+    ]) {
       expect(quotes).toContain(words);
     }
   });
@@ -98,7 +110,12 @@ describe('the Isfahan seed case', () => {
     const all: Claim[] = await getAll(`/actors/${iran}/claims?includeSubordinates=true`);
     const speakers = new Set(all.map((c) => c.claimant?.name));
     expect(all.length).toBeGreaterThan(own.length);
-    for (const name of ['Iran', 'Iranian Ministry of Defence', 'Hossein Amir-Abdollahian', 'Mohammad Reza Jan-Nesari']) {
+    for (const name of [
+      'Iran',
+      'Iranian Ministry of Defence',
+      'Hossein Amir-Abdollahian',
+      'Mohammad Reza Jan-Nesari',
+    ]) {
       expect(speakers).toContain(name);
     }
     expect(speakers).not.toContain('Israel Defense Forces');
@@ -110,7 +127,9 @@ describe('the Isfahan seed case', () => {
       (e: { title: string }) => e.title.startsWith('Drone attack on a Ministry of Defence facility'),
     );
     const attributions = await getAll(`/attributions?event=${attack.id}&actor=${israel}`);
-    const asserted = attributions.filter((a) => a.position === 'asserts').map((a) => a.claim.claimant?.name ?? 'own voice');
+    const asserted = attributions
+      .filter((a) => a.position === 'asserts')
+      .map((a) => a.claim.claimant?.name ?? 'own voice');
     expect(asserted).toEqual(expect.arrayContaining(['Local Telegram channels (Iran)', 'own voice']));
     const declined = attributions.filter((a) => a.position === 'declines_to_comment');
     expect(declined).toHaveLength(1);

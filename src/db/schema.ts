@@ -54,7 +54,8 @@ export const actors = sqliteTable(
   },
   (t) => [
     check('actors_kind_check', inList('kind', ACTOR_KINDS)),
-    index('actors_parent_idx').on(t.parentId),
+    index('actors_parent_idx').on(t.parentId, t.id),
+    index('actors_kind_idx').on(t.kind, t.id),
     uniqueIndex('actors_wikidata_idx').on(t.wikidataId),
   ],
 );
@@ -79,7 +80,8 @@ export const sources = sqliteTable(
   (t) => [
     check('sources_kind_check', inList('kind', SOURCE_KINDS)),
     check('sources_precision_check', inList('published_at_precision', TIME_PRECISIONS)),
-    index('sources_publisher_idx').on(t.publisherId),
+    index('sources_publisher_idx').on(t.publisherId, t.id),
+    index('sources_kind_idx').on(t.kind, t.id),
     index('sources_sha256_idx').on(t.sha256),
   ],
 );
@@ -105,7 +107,8 @@ export const events = sqliteTable(
     check('events_precision_check', inList('time_precision', TIME_PRECISIONS)),
     check('events_latitude_check', sql`${t.latitude} IS NULL OR ${t.latitude} BETWEEN -90 AND 90`),
     check('events_longitude_check', sql`${t.longitude} IS NULL OR ${t.longitude} BETWEEN -180 AND 180`),
-    index('events_parent_idx').on(t.parentId),
+    index('events_parent_idx').on(t.parentId, t.id),
+    index('events_kind_idx').on(t.kind, t.id),
   ],
 );
 
@@ -208,6 +211,7 @@ export const claimLinks = sqliteTable(
     check('claim_links_not_self_check', sql`${t.fromClaimId} <> ${t.toClaimId}`),
     uniqueIndex('claim_links_unique_idx').on(t.fromClaimId, t.toClaimId, t.relation),
     index('claim_links_to_idx').on(t.toClaimId),
+    index('claim_links_relation_idx').on(t.relation, t.id),
   ],
 );
 

@@ -4,27 +4,36 @@ import { TIME_PRECISIONS } from '../db/schema.js';
 const LONE_SURROGATE = /\p{Cs}/u;
 
 /**
- * A string that can be stored byte for byte: JSON may carry lone UTF-16 surrogates,
- * which have no UTF-8 form and would be silently replaced, so they are refused.
+ * A string that can be stored byte for byte and measured in code points. JSON may carry lone UTF-16
+ * surrogates, which have no UTF-8 form and would be silently replaced, and NUL characters, at which
+ * SQLite's length() and substr() stop counting (quote verification relies on them): both are refused.
  */
 export const text = (max: number) =>
   z
     .string()
     .max(max)
-    .refine((s) => !LONE_SURROGATE.test(s), { message: 'Contains a lone UTF-16 surrogate' });
+    .refine((s) => !LONE_SURROGATE.test(s), { message: 'Contains a lone UTF-16 surrogate' })
+    .refine((s) => !s.includes('\u0000'), { message: 'Contains a NUL character' });
 
 export const name = (max = 300) =>
   text(max).refine((s) => s.trim().length > 0, { message: 'Must not be blank' });
 
-export const idSchema = z.coerce
-  .number()
-  .int()
-  .positive()
-  .max(Number.MAX_SAFE_INTEGER)
+/** A record id in a JSON body. */
+export const idSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER).describe('A record id.');
+
+/**
+ * A record id in a path or query string: plain decimal digits only, so that `1e3`, `0x10` or `1.0`
+ * are refused rather than read as another record's id.
+ */
+export const idParam = z
+  .string()
+  .regex(/^[1-9][0-9]{0,15}$/, 'Must be a record id: a positive whole number in plain digits')
+  .transform(Number)
+  .pipe(z.number().max(Number.MAX_SAFE_INTEGER, 'Too large for a record id'))
   .describe('A record id (a positive integer).');
 
 export const idParams = <K extends string>(key: K) =>
-  z.object({ [key]: idSchema } as Record<K, typeof idSchema>);
+  z.object({ [key]: idParam } as Record<K, typeof idParam>);
 
 /** An ISO 8601 date-time with an offset (or Z); stored and returned in UTC, so that text order is time order. */
 export const instant = z.iso

@@ -70,7 +70,8 @@ function pruneUnusedSchemas<T>(document: T): T {
 
 // Request-only schemas come out as `CreateClaimInput`; where no output twin is left, name them as declared.
 function dropInputSuffix<T>(document: T): T {
-  const schemas = (document as { components?: { schemas?: Record<string, unknown> } }).components?.schemas ?? {};
+  const schemas =
+    (document as { components?: { schemas?: Record<string, unknown> } }).components?.schemas ?? {};
   const renames = Object.keys(schemas)
     .filter((name) => name.endsWith('Input') && !(name.slice(0, -'Input'.length) in schemas))
     .map((name) => [name, name.slice(0, -'Input'.length)] as const);
@@ -104,7 +105,8 @@ export const openapiPlugin = fp(
         ],
       },
       transform: jsonSchemaTransform,
-      transformObject: (input) => pruneUnusedSchemas(describeDefaultResponses(jsonSchemaTransformObject(input))),
+      transformObject: (input) =>
+        pruneUnusedSchemas(describeDefaultResponses(jsonSchemaTransformObject(input))),
     });
 
     app.get(

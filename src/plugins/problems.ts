@@ -21,14 +21,20 @@ const VALIDATION_PART: Record<string, FieldError['in']> = {
 };
 
 // Fastify's own errors, mapped onto the catalogue so that they leave in the same shape as ours.
-const FASTIFY_CODES: Record<string, ProblemCode> = {
-  FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_JSON',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'EMPTY_BODY',
-  FST_ERR_CTP_BODY_TOO_LARGE: 'BODY_TOO_LARGE',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BAD_REQUEST',
-  FST_ERR_BAD_URL: 'BAD_REQUEST',
-  FST_ERR_NOT_FOUND: 'ROUTE_NOT_FOUND',
+const FASTIFY_CODES: Record<string, { code: ProblemCode; detail?: string }> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'MALFORMED_JSON', detail: 'The body could not be parsed as JSON.' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    code: 'EMPTY_BODY',
+    detail: 'The content type says JSON but the body is empty.',
+  },
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'BODY_TOO_LARGE' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    detail: 'Send the body as application/json.',
+  },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'BAD_REQUEST' },
+  FST_ERR_BAD_URL: { code: 'BAD_REQUEST' },
+  FST_ERR_NOT_FOUND: { code: 'ROUTE_NOT_FOUND' },
 };
 
 const escapePointerToken = (token: string) => token.replaceAll('~', '~0').replaceAll('/', '~1');
@@ -82,7 +88,7 @@ export function buildProblem(request: FastifyRequest, error: FastifyError | Prob
     return { ...base('VALIDATION_FAILED', describeValidation(errors)), errors };
   }
   const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
-  if (mapped) return base(mapped, error.message);
+  if (mapped) return base(mapped.code, mapped.detail ?? error.message);
   if (error.code?.startsWith('SQLITE_CONSTRAINT')) {
     return base('CONFLICT', 'The change conflicts with stored data and was not applied.');
   }

@@ -2,7 +2,7 @@ import { createInsertSchema, createSelectSchema } from 'drizzle-zod';
 import { z } from 'zod';
 import { actors } from '../../db/schema.js';
 import { pageOf, pageQuerySchema } from '../../lib/pagination.js';
-import { idSchema, name, queryText, text } from '../../lib/schemas.js';
+import { idParam, idSchema, name, queryText, text } from '../../lib/schemas.js';
 
 export const ActorRefSchema = z
   .object({ id: z.number().int(), name: z.string(), kind: z.enum(actors.kind.enumValues) })
@@ -49,7 +49,7 @@ export type Actor = z.infer<typeof ActorSchema>;
 export const ListActorsQuery = pageQuerySchema.extend({
   q: queryText.optional().describe('Matches names and aliases, case-insensitively.'),
   kind: z.enum(actors.kind.enumValues).optional(),
-  parent: idSchema.optional().describe('Only the actors directly under this one.'),
+  parent: idParam.optional().describe('Only the actors directly under this one.'),
 });
 
 export const ActorPage = pageOf(ActorSchema, 'ActorPage');

@@ -2,7 +2,7 @@ import { createInsertSchema, createSelectSchema } from 'drizzle-zod';
 import { z } from 'zod';
 import { attributions } from '../../db/schema.js';
 import { pageOf, pageQuerySchema } from '../../lib/pagination.js';
-import { idSchema } from '../../lib/schemas.js';
+import { idParam, idSchema } from '../../lib/schemas.js';
 import { ActorRefSchema } from '../actors/actors.schemas.js';
 import { ClaimSchema } from '../claims/claims.schemas.js';
 import { EventRefSchema } from '../events/events.schemas.js';
@@ -47,10 +47,10 @@ export type AttributionPatch = z.infer<typeof UpdateAttributionBody>;
 export type Attribution = z.infer<typeof AttributionSchema>;
 
 export const ListAttributionsQuery = pageQuerySchema.extend({
-  event: idSchema.optional().describe('Only attributions for this event.'),
-  actor: idSchema.optional().describe('Only attributions to this actor.'),
+  event: idParam.optional().describe('Only attributions for this event.'),
+  actor: idParam.optional().describe('Only attributions to this actor.'),
   position: position.optional(),
-  claim: idSchema.optional().describe('Only attributions carried by this claim.'),
+  claim: idParam.optional().describe('Only attributions carried by this claim.'),
 });
 
 export const AttributionPage = pageOf(AttributionSchema, 'AttributionPage');

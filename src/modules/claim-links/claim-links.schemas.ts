@@ -2,7 +2,7 @@ import { createInsertSchema, createSelectSchema } from 'drizzle-zod';
 import { z } from 'zod';
 import { claimLinks } from '../../db/schema.js';
 import { pageOf, pageQuerySchema } from '../../lib/pagination.js';
-import { idSchema, text } from '../../lib/schemas.js';
+import { idParam, idSchema, text } from '../../lib/schemas.js';
 import { ClaimSchema } from '../claims/claims.schemas.js';
 
 const relation = z
@@ -29,7 +29,7 @@ export type ClaimLinkPatch = z.infer<typeof UpdateClaimLinkBody>;
 export type ClaimLink = z.infer<typeof ClaimLinkSchema>;
 
 export const ListClaimLinksQuery = pageQuerySchema.extend({
-  claim: idSchema.optional().describe('Only links from or to this claim.'),
+  claim: idParam.optional().describe('Only links from or to this claim.'),
   relation: relation.optional(),
 });
 

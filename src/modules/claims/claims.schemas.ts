@@ -2,7 +2,7 @@ import { createSelectSchema } from 'drizzle-zod';
 import { z } from 'zod';
 import { claims, MODALITIES, STANCES } from '../../db/schema.js';
 import { pageOf, pageQuerySchema } from '../../lib/pagination.js';
-import { booleanQuery, idSchema, instant, text, timePrecision } from '../../lib/schemas.js';
+import { booleanQuery, idParam, idSchema, instant, text, timePrecision } from '../../lib/schemas.js';
 import { ActorRefSchema } from '../actors/actors.schemas.js';
 import { EventRefSchema } from '../events/events.schemas.js';
 import { SourceRefSchema } from '../sources/sources.schemas.js';
@@ -119,8 +119,8 @@ const claimFilters = {
     .describe(
       'With `actor`: also what every actor below it said (all of a state, its ministries and officials included).',
     ),
-  event: idSchema.optional().describe('Only claims about this event.'),
-  source: idSchema.optional().describe('Only claims in this source.'),
+  event: idParam.optional().describe('Only claims about this event.'),
+  source: idParam.optional().describe('Only claims in this source.'),
   stance: stance.optional(),
   statedAfter: instant
     .optional()
@@ -131,7 +131,7 @@ const claimFilters = {
 };
 
 export const ListClaimsQuery = pageQuerySchema.extend({
-  actor: idSchema.optional().describe('Only claims made by this actor.'),
+  actor: idParam.optional().describe('Only claims made by this actor.'),
   ...claimFilters,
 });
 export const ListActorClaimsQuery = pageQuerySchema.extend(claimFilters);

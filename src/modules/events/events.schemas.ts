@@ -2,7 +2,7 @@ import { createInsertSchema, createSelectSchema } from 'drizzle-zod';
 import { z } from 'zod';
 import { events } from '../../db/schema.js';
 import { pageOf, pageQuerySchema } from '../../lib/pagination.js';
-import { idSchema, instant, name, queryText, text, timePrecision } from '../../lib/schemas.js';
+import { idParam, idSchema, instant, name, queryText, text, timePrecision } from '../../lib/schemas.js';
 
 export const EventRefSchema = z
   .object({ id: z.number().int(), title: z.string() })
@@ -51,7 +51,7 @@ export type Event = z.infer<typeof EventSchema>;
 export const ListEventsQuery = pageQuerySchema.extend({
   q: queryText.optional().describe('Matches titles and place names, case-insensitively.'),
   kind: z.string().max(60).optional(),
-  parent: idSchema.optional().describe('Only the events directly under this one.'),
+  parent: idParam.optional().describe('Only the events directly under this one.'),
 });
 
 export const EventPage = pageOf(EventSchema, 'EventPage');

@@ -2,7 +2,7 @@ import { createInsertSchema, createSelectSchema } from 'drizzle-zod';
 import { z } from 'zod';
 import { sources } from '../../db/schema.js';
 import { pageOf, pageQuerySchema } from '../../lib/pagination.js';
-import { idSchema, instant, name, queryText, text, timePrecision } from '../../lib/schemas.js';
+import { idParam, idSchema, instant, name, queryText, text, timePrecision } from '../../lib/schemas.js';
 import { ActorRefSchema } from '../actors/actors.schemas.js';
 
 export const MAX_SOURCE_TEXT = 2_000_000;
@@ -82,7 +82,7 @@ export type SourceSummary = z.infer<typeof SourceSummarySchema>;
 
 export const ListSourcesQuery = pageQuerySchema.extend({
   q: queryText.optional().describe('Matches titles, case-insensitively.'),
-  publisher: idSchema.optional(),
+  publisher: idParam.optional(),
   kind: z.enum(sources.kind.enumValues).optional(),
 });
 
