@@ -13,14 +13,12 @@ afterEach(async () => {
 describe('actors', () => {
   it('creates an actor under a parent and stores it', async () => {
     const iran = await createActor(ctx.api, { name: 'Iran', kind: 'state', wikidataId: 'Q794' });
-    const res = await ctx.api
-      .post('/actors')
-      .send({
-        name: 'Iranian Ministry of Defence',
-        kind: 'government_body',
-        parentId: iran.id,
-        aliases: ['MODAFL'],
-      });
+    const res = await ctx.api.post('/actors').send({
+      name: 'Iranian Ministry of Defence',
+      kind: 'government_body',
+      parentId: iran.id,
+      aliases: ['MODAFL'],
+    });
 
     expect(res.status).toBe(201);
     expect(res.headers.location).toBe(`/actors/${res.body.id}`);

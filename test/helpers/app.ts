@@ -10,7 +10,9 @@ export interface TestContext {
 }
 
 /** A fresh app on its own in-memory database, migrated with the real migrations; optionally seeded. */
-export async function buildTestApp(options: { seed?: boolean; bodyLimit?: number } = {}): Promise<TestContext> {
+export async function buildTestApp(
+  options: { seed?: boolean; bodyLimit?: number } = {},
+): Promise<TestContext> {
   const app = await buildApp({ databasePath: ':memory:', bodyLimit: options.bodyLimit });
   if (options.seed) loadSeedFile(app.db);
   await app.ready();
