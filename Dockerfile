@@ -1,7 +1,12 @@
 # syntax=docker/dockerfile:1
 
+# Node 24 is pinned to 24.18.1: better-sqlite3 12 compiled against 24.19+ headers aborts when the GC
+# finalizes a statement (node::ObjectWrap cleanup hooks, https://github.com/nodejs/node/issues/65446).
+# better-sqlite3 13 avoids it but needs Node 22+, and the service must also run on Node 20.
+ARG NODE_IMAGE=node:24.18.1-slim
+
 # Build: compile TypeScript and the native SQLite driver with the full toolchain.
-FROM node:24-slim AS build
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 RUN apt-get update \
   && apt-get install -y --no-install-recommends python3 make g++ \
@@ -13,7 +18,7 @@ COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
 # Run: only the compiled code, production dependencies, migrations and seeds, as a non-root user.
-FROM node:24-slim
+FROM ${NODE_IMAGE}
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
