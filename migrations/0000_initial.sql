@@ -7,10 +7,15 @@ CREATE TABLE `actors` (
 	`description` text,
 	`wikidata_id` text,
 	`search_text` text NOT NULL,
+	`reliability_grade` text,
+	`reliability_graded_by` text,
+	`reliability_graded_at` text,
+	`reliability_rationale` text,
 	`created_at` text NOT NULL,
 	`updated_at` text NOT NULL,
 	FOREIGN KEY (`parent_id`) REFERENCES `actors`(`id`) ON UPDATE no action ON DELETE restrict,
-	CONSTRAINT "actors_kind_check" CHECK(kind IN ('state', 'government_body', 'military', 'person', 'media_outlet', 'social_channel', 'group'))
+	CONSTRAINT "actors_kind_check" CHECK(kind IN ('state', 'government_body', 'military', 'person', 'media_outlet', 'social_channel', 'group')),
+	CONSTRAINT "actors_reliability_check" CHECK(reliability_grade IN ('A', 'B', 'C', 'D', 'E', 'F'))
 );
 --> statement-breakpoint
 CREATE INDEX `actors_parent_idx` ON `actors` (`parent_id`,`id`);--> statement-breakpoint
@@ -79,12 +84,17 @@ CREATE TABLE `claims` (
 	`quote_end` integer NOT NULL,
 	`stated_at` text,
 	`stated_at_precision` text,
+	`credibility_grade` text,
+	`credibility_graded_by` text,
+	`credibility_graded_at` text,
+	`credibility_rationale` text,
 	`created_at` text NOT NULL,
 	`updated_at` text NOT NULL,
 	FOREIGN KEY (`source_id`) REFERENCES `sources`(`id`) ON UPDATE no action ON DELETE restrict,
 	FOREIGN KEY (`claimant_id`) REFERENCES `actors`(`id`) ON UPDATE no action ON DELETE restrict,
 	FOREIGN KEY (`event_id`) REFERENCES `events`(`id`) ON UPDATE no action ON DELETE restrict,
 	CONSTRAINT "claims_stance_check" CHECK(stance IN ('asserts', 'denies', 'downplays', 'speculates', 'declines_to_comment')),
+	CONSTRAINT "claims_credibility_check" CHECK(credibility_grade IN ('1', '2', '3', '4', '5', '6')),
 	CONSTRAINT "claims_modality_check" CHECK(modality IN ('direct_quote', 'paraphrase')),
 	CONSTRAINT "claims_precision_check" CHECK(stated_at_precision IN ('minute', 'hour', 'day', 'month', 'year')),
 	CONSTRAINT "claims_quote_span_check" CHECK("claims"."quote_start" >= 0 AND "claims"."quote_end" > "claims"."quote_start")
@@ -95,6 +105,17 @@ CREATE INDEX `claims_event_idx` ON `claims` (`event_id`,`id`);--> statement-brea
 CREATE INDEX `claims_source_idx` ON `claims` (`source_id`,`id`);--> statement-breakpoint
 CREATE INDEX `claims_stance_idx` ON `claims` (`stance`,`id`);--> statement-breakpoint
 CREATE INDEX `claims_stated_at_idx` ON `claims` (`stated_at`);--> statement-breakpoint
+CREATE TABLE `event_parties` (
+	`event_id` integer NOT NULL,
+	`actor_id` integer NOT NULL,
+	`role` text NOT NULL,
+	PRIMARY KEY(`event_id`, `actor_id`, `role`),
+	FOREIGN KEY (`event_id`) REFERENCES `events`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`actor_id`) REFERENCES `actors`(`id`) ON UPDATE no action ON DELETE restrict,
+	CONSTRAINT "event_parties_role_check" CHECK(role IN ('target', 'accused', 'perpetrator', 'victim', 'mediator', 'other'))
+);
+--> statement-breakpoint
+CREATE INDEX `event_parties_actor_idx` ON `event_parties` (`actor_id`);--> statement-breakpoint
 CREATE TABLE `events` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`title` text NOT NULL,
@@ -129,6 +150,7 @@ CREATE TABLE `sources` (
 	`title` text NOT NULL,
 	`url` text,
 	`publisher_id` integer,
+	`copy_of_id` integer,
 	`published_at` text,
 	`published_at_precision` text,
 	`retrieved_at` text NOT NULL,
@@ -140,10 +162,12 @@ CREATE TABLE `sources` (
 	`created_at` text NOT NULL,
 	`updated_at` text NOT NULL,
 	FOREIGN KEY (`publisher_id`) REFERENCES `actors`(`id`) ON UPDATE no action ON DELETE restrict,
+	FOREIGN KEY (`copy_of_id`) REFERENCES `sources`(`id`) ON UPDATE no action ON DELETE restrict,
 	CONSTRAINT "sources_kind_check" CHECK(kind IN ('news_article', 'official_statement', 'social_post', 'other')),
 	CONSTRAINT "sources_precision_check" CHECK(published_at_precision IN ('minute', 'hour', 'day', 'month', 'year'))
 );
 --> statement-breakpoint
 CREATE INDEX `sources_publisher_idx` ON `sources` (`publisher_id`,`id`);--> statement-breakpoint
 CREATE INDEX `sources_kind_idx` ON `sources` (`kind`,`id`);--> statement-breakpoint
-CREATE INDEX `sources_sha256_idx` ON `sources` (`sha256`);
+CREATE INDEX `sources_sha256_idx` ON `sources` (`sha256`);--> statement-breakpoint
+CREATE INDEX `sources_copy_of_idx` ON `sources` (`copy_of_id`);

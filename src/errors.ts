@@ -9,6 +9,7 @@ export const PROBLEMS = {
   MALFORMED_JSON: { status: 400, title: 'The request body is not valid JSON' },
   EMPTY_BODY: { status: 400, title: 'The request body is empty' },
   INVALID_CURSOR: { status: 400, title: 'The cursor is not valid' },
+  INVALID_SEARCH_QUERY: { status: 400, title: 'The search query is not valid' },
   BAD_REQUEST: { status: 400, title: 'Bad request' },
   ROUTE_NOT_FOUND: { status: 404, title: 'No such route' },
   ACTOR_NOT_FOUND: { status: 404, title: 'Actor not found' },

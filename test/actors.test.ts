@@ -33,6 +33,7 @@ describe('actors', () => {
       parent: { id: iran.id, name: 'Iran', kind: 'state' },
       description: null,
       wikidataId: null,
+      reliability: null,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });

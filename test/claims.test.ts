@@ -102,6 +102,7 @@ describe('POST /claims', () => {
         { id: newspaper.id, name: 'Tehran Times', kind: 'media_outlet' },
       ],
       quote: expectedQuote(WIRE_TEXT, 'targeted by micro drones'),
+      credibility: null,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     };
@@ -137,6 +138,7 @@ describe('POST /claims', () => {
       event: null,
       reportedVia: [],
       quote: expectedQuote(WIRE_TEXT, 'operations were not disrupted'),
+      credibility: null,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });

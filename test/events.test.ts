@@ -51,6 +51,7 @@ describe('events', () => {
       longitude: 51.668,
       parentId: campaign.id,
       parent: { id: campaign.id, title: 'Shadow war' },
+      parties: [],
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });

@@ -45,6 +45,8 @@ describe('sources', () => {
       url: 'https://example.org/statement?id=1',
       publisherId: publisher.id,
       publisher: { id: publisher.id, name: 'Wire', kind: 'media_outlet' },
+      copyOfId: null,
+      copyOf: null,
       publishedAt: '2023-01-29T06:30:00.000Z',
       publishedAtPrecision: 'minute',
       retrievedAt: '2023-01-30T00:00:00.000Z',

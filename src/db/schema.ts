@@ -29,6 +29,11 @@ export const MODALITIES = ['direct_quote', 'paraphrase'] as const;
 export const ATTRIBUTION_POSITIONS = ['asserts', 'denies', 'declines_to_comment', 'speculates'] as const;
 export const ATTRIBUTION_ROLES = ['perpetrator', 'sponsor', 'facilitator', 'other'] as const;
 export const LINK_RELATIONS = ['corroborates', 'contradicts', 'repeats', 'responds_to'] as const;
+export const PARTY_ROLES = ['target', 'accused', 'perpetrator', 'victim', 'mediator', 'other'] as const;
+/** Admiralty (NATO) source reliability: A completely reliable ... E unreliable, F cannot be judged. */
+export const RELIABILITY_GRADES = ['A', 'B', 'C', 'D', 'E', 'F'] as const;
+/** Admiralty information credibility: 1 confirmed ... 5 improbable, 6 cannot be judged. */
+export const CREDIBILITY_GRADES = ['1', '2', '3', '4', '5', '6'] as const;
 
 const inList = (column: string, values: readonly string[]) =>
   sql.raw(`${column} IN (${values.map((v) => `'${v}'`).join(', ')})`);
@@ -50,10 +55,15 @@ export const actors = sqliteTable(
     wikidataId: text('wikidata_id'),
     // Lower-cased name and aliases, one per line: what `?q=` searches.
     searchText: text('search_text').notNull(),
+    reliabilityGrade: text('reliability_grade', { enum: RELIABILITY_GRADES }),
+    reliabilityGradedBy: text('reliability_graded_by'),
+    reliabilityGradedAt: text('reliability_graded_at'),
+    reliabilityRationale: text('reliability_rationale'),
     ...timestamps,
   },
   (t) => [
     check('actors_kind_check', inList('kind', ACTOR_KINDS)),
+    check('actors_reliability_check', inList('reliability_grade', RELIABILITY_GRADES)),
     index('actors_parent_idx').on(t.parentId, t.id),
     index('actors_kind_idx').on(t.kind, t.id),
     uniqueIndex('actors_wikidata_idx').on(t.wikidataId),
@@ -67,6 +77,8 @@ export const sources = sqliteTable(
     title: text('title').notNull(),
     url: text('url'),
     publisherId: integer('publisher_id').references(() => actors.id, { onDelete: 'restrict' }),
+    // A syndicated or copied document records the source it copies; copies share one origin.
+    copyOfId: integer('copy_of_id').references((): AnySQLiteColumn => sources.id, { onDelete: 'restrict' }),
     publishedAt: text('published_at'),
     publishedAtPrecision: text('published_at_precision', { enum: TIME_PRECISIONS }),
     retrievedAt: text('retrieved_at').notNull(),
@@ -83,6 +95,7 @@ export const sources = sqliteTable(
     index('sources_publisher_idx').on(t.publisherId, t.id),
     index('sources_kind_idx').on(t.kind, t.id),
     index('sources_sha256_idx').on(t.sha256),
+    index('sources_copy_of_idx').on(t.copyOfId),
   ],
 );
 
@@ -131,10 +144,15 @@ export const claims = sqliteTable(
     quoteEnd: integer('quote_end').notNull(),
     statedAt: text('stated_at'),
     statedAtPrecision: text('stated_at_precision', { enum: TIME_PRECISIONS }),
+    credibilityGrade: text('credibility_grade', { enum: CREDIBILITY_GRADES }),
+    credibilityGradedBy: text('credibility_graded_by'),
+    credibilityGradedAt: text('credibility_graded_at'),
+    credibilityRationale: text('credibility_rationale'),
     ...timestamps,
   },
   (t) => [
     check('claims_stance_check', inList('stance', STANCES)),
+    check('claims_credibility_check', inList('credibility_grade', CREDIBILITY_GRADES)),
     check('claims_modality_check', inList('modality', MODALITIES)),
     check('claims_precision_check', inList('stated_at_precision', TIME_PRECISIONS)),
     check('claims_quote_span_check', sql`${t.quoteStart} >= 0 AND ${t.quoteEnd} > ${t.quoteStart}`),
@@ -212,6 +230,24 @@ export const claimLinks = sqliteTable(
     uniqueIndex('claim_links_unique_idx').on(t.fromClaimId, t.toClaimId, t.relation),
     index('claim_links_to_idx').on(t.toClaimId),
     index('claim_links_relation_idx').on(t.relation, t.id),
+  ],
+);
+
+export const eventParties = sqliteTable(
+  'event_parties',
+  {
+    eventId: integer('event_id')
+      .notNull()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    actorId: integer('actor_id')
+      .notNull()
+      .references(() => actors.id, { onDelete: 'restrict' }),
+    role: text('role', { enum: PARTY_ROLES }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.eventId, t.actorId, t.role] }),
+    check('event_parties_role_check', inList('role', PARTY_ROLES)),
+    index('event_parties_actor_idx').on(t.actorId),
   ],
 );
 

@@ -33,36 +33,37 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-interface CursorState {
-  v: 1;
-  after: number;
-}
+const invalidCursor = () =>
+  new ProblemError('INVALID_CURSOR', 'The cursor was not issued by this service or is damaged.', {
+    errors: [{ in: 'query', pointer: '/cursor', message: 'Not a cursor issued by this service' }],
+  });
 
-export function encodeCursor(after: number): string {
-  const state: CursorState = { v: 1, after };
+/** Cursors are opaque to clients: base64url JSON of whatever state a list needs to resume. */
+export function encodeCursorState(state: object): string {
   return Buffer.from(JSON.stringify(state)).toString('base64url');
 }
 
-/** The id after which the page starts, or undefined for the first page. */
-export function decodeCursor(cursor: string | undefined): number | undefined {
-  if (cursor === undefined) return undefined;
+export function decodeCursorState<T>(cursor: string, schema: z.ZodType<T>): T {
   let state: unknown;
   try {
     state = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    state = undefined;
+    throw invalidCursor();
   }
-  const after = (state as Partial<CursorState> | undefined)?.after;
-  if (
-    (state as Partial<CursorState> | undefined)?.v !== 1 ||
-    !Number.isSafeInteger(after) ||
-    (after as number) < 0
-  ) {
-    throw new ProblemError('INVALID_CURSOR', 'The cursor was not issued by this service or is damaged.', {
-      errors: [{ in: 'query', pointer: '/cursor', message: 'Not a cursor issued by this service' }],
-    });
-  }
-  return after as number;
+  const parsed = schema.safeParse(state);
+  if (!parsed.success) throw invalidCursor();
+  return parsed.data;
+}
+
+const IdCursor = z.object({ v: z.literal(1), after: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) });
+
+export function encodeCursor(after: number): string {
+  return encodeCursorState({ v: 1, after });
+}
+
+/** The id after which the page starts, or undefined for the first page. */
+export function decodeCursor(cursor: string | undefined): number | undefined {
+  return cursor === undefined ? undefined : decodeCursorState(cursor, IdCursor).after;
 }
 
 /** Repositories fetch limit + 1 rows; this trims the extra one and turns it into the next cursor. */

@@ -27,12 +27,24 @@ export function requireReference(
  * True when making `parentId` the parent of `id` would close a loop,
  * i.e. `id` is `parentId` itself or one of its ancestors.
  */
-export function wouldCycle(db: Db, tableName: 'actors' | 'events', id: number, parentId: number): boolean {
+const HIERARCHIES = {
+  actors: 'parent_id',
+  events: 'parent_id',
+  sources: 'copy_of_id',
+} as const;
+
+export function wouldCycle(
+  db: Db,
+  tableName: keyof typeof HIERARCHIES,
+  id: number,
+  parentId: number,
+): boolean {
+  const up = HIERARCHIES[tableName];
   const row = db.$client
     .prepare(
-      `WITH RECURSIVE up(id, parent_id) AS (
-         SELECT id, parent_id FROM ${tableName} WHERE id = ?
-         UNION SELECT t.id, t.parent_id FROM ${tableName} t JOIN up ON t.id = up.parent_id
+      `WITH RECURSIVE up(id, next) AS (
+         SELECT id, ${up} FROM ${tableName} WHERE id = ?
+         UNION SELECT t.id, t.${up} FROM ${tableName} t JOIN up ON t.id = up.next
        ) SELECT 1 AS hit FROM up WHERE id = ? LIMIT 1`,
     )
     .get(parentId, id);

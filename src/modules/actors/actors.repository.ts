@@ -3,6 +3,7 @@ import { alias } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../db/client.js';
 import { actors, attributions, claimReportedVia, claims, sources } from '../../db/schema.js';
 import { fieldProblem, problem } from '../../errors.js';
+import { gradeColumns, gradeOf } from '../../lib/grades.js';
 import { type Page, toPage } from '../../lib/pagination.js';
 import { count, requireReference, wouldCycle } from '../../lib/references.js';
 import { containsPattern, nowIso } from '../../lib/schemas.js';
@@ -18,6 +19,18 @@ export interface ActorFilter {
 
 const parent = alias(actors, 'parent');
 
+function reliabilityColumns(input: ActorPatch['reliability']) {
+  const c = gradeColumns(input);
+  return c
+    ? {
+        reliabilityGrade: c.grade,
+        reliabilityGradedBy: c.gradedBy,
+        reliabilityGradedAt: c.gradedAt,
+        reliabilityRationale: c.rationale,
+      }
+    : {};
+}
+
 const searchTextOf = (a: { name: string; aliases: string[] }) =>
   [a.name, ...a.aliases].join('\n').toLowerCase();
 
@@ -32,6 +45,10 @@ export function createActorsRepository(db: Db) {
         parentId: actors.parentId,
         description: actors.description,
         wikidataId: actors.wikidataId,
+        reliabilityGrade: actors.reliabilityGrade,
+        reliabilityGradedBy: actors.reliabilityGradedBy,
+        reliabilityGradedAt: actors.reliabilityGradedAt,
+        reliabilityRationale: actors.reliabilityRationale,
         createdAt: actors.createdAt,
         updatedAt: actors.updatedAt,
         parentRefId: parent.id,
@@ -42,8 +59,23 @@ export function createActorsRepository(db: Db) {
       .leftJoin(parent, eq(parent.id, actors.parentId));
 
   type Row = ReturnType<ReturnType<typeof select>['all']>[number];
-  const toActor = ({ parentRefId, parentName, parentKind, ...a }: Row): Actor => ({
+  const toActor = ({
+    parentRefId,
+    parentName,
+    parentKind,
+    reliabilityGrade,
+    reliabilityGradedBy,
+    reliabilityGradedAt,
+    reliabilityRationale,
+    ...a
+  }: Row): Actor => ({
     ...a,
+    reliability: gradeOf({
+      grade: reliabilityGrade,
+      gradedBy: reliabilityGradedBy,
+      gradedAt: reliabilityGradedAt,
+      rationale: reliabilityRationale,
+    }),
     parent:
       parentRefId !== null && parentName !== null && parentKind !== null
         ? { id: parentRefId, name: parentName, kind: parentKind }
@@ -95,6 +127,7 @@ export function createActorsRepository(db: Db) {
             parentId: input.parentId ?? null,
             description: input.description ?? null,
             wikidataId: input.wikidataId ?? null,
+            ...reliabilityColumns(input.reliability),
             searchText: searchTextOf({ name: input.name, aliases }),
             createdAt: now,
             updatedAt: now,
@@ -120,10 +153,16 @@ export function createActorsRepository(db: Db) {
           }
         }
         checkWikidataFree(patch.wikidataId, id);
+        const { reliability, ...fields } = patch;
         const name = patch.name ?? current.name;
         const aliases = patch.aliases ?? current.aliases;
         db.update(actors)
-          .set({ ...patch, searchText: searchTextOf({ name, aliases }), updatedAt: nowIso() })
+          .set({
+            ...fields,
+            ...reliabilityColumns(reliability),
+            searchText: searchTextOf({ name, aliases }),
+            updatedAt: nowIso(),
+          })
           .where(eq(actors.id, id))
           .run();
         return repo.get(id);

@@ -1,6 +1,7 @@
 import { createInsertSchema, createSelectSchema } from 'drizzle-zod';
 import { z } from 'zod';
 import { actors } from '../../db/schema.js';
+import { Reliability } from '../../lib/grades.js';
 import { pageOf, pageQuerySchema } from '../../lib/pagination.js';
 import { idParam, idSchema, name, queryText, text } from '../../lib/schemas.js';
 
@@ -11,8 +12,19 @@ export const ActorRefSchema = z
 export const ActorSchema = createSelectSchema(actors, {
   aliases: z.array(z.string()),
 })
-  .omit({ searchText: true })
-  .extend({ parent: ActorRefSchema.nullable().describe('The body this actor belongs to.') })
+  .omit({
+    searchText: true,
+    reliabilityGrade: true,
+    reliabilityGradedBy: true,
+    reliabilityGradedAt: true,
+    reliabilityRationale: true,
+  })
+  .extend({
+    parent: ActorRefSchema.nullable().describe('The body this actor belongs to.'),
+    reliability: Reliability.output
+      .nullable()
+      .describe('Source reliability grade, if someone has given one.'),
+  })
   .meta({
     id: 'Actor',
     description:
@@ -34,7 +46,14 @@ const writable = createInsertSchema(actors, {
       .regex(/^Q[1-9][0-9]{0,11}$/, 'Must be a Wikidata item id: Q followed by digits')
       .nullable()
       .describe('Wikidata item id, e.g. `Q794`.'),
-}).pick({ name: true, kind: true, aliases: true, parentId: true, description: true, wikidataId: true });
+})
+  .pick({ name: true, kind: true, aliases: true, parentId: true, description: true, wikidataId: true })
+  .extend({
+    reliability: Reliability.input
+      .nullable()
+      .optional()
+      .describe('Grade this actor as a source (Admiralty A-F), or null to remove the grade.'),
+  });
 
 export const CreateActorBody = writable
   .extend({ aliases: writable.shape.aliases.default([]) })

@@ -2,6 +2,7 @@ import { and, asc, eq, gt, gte, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { actors, attributions, claimReportedVia, claims, events, sources } from '../../db/schema.js';
 import { problem } from '../../errors.js';
+import { gradeOf } from '../../lib/grades.js';
 import { type Page, toPage } from '../../lib/pagination.js';
 import { count } from '../../lib/references.js';
 import type { Claim } from './claims.schemas.js';
@@ -64,6 +65,10 @@ export function createClaimsRepository(db: Db) {
         quoteStart: claims.quoteStart,
         quoteEnd: claims.quoteEnd,
         verified,
+        credibilityGrade: claims.credibilityGrade,
+        credibilityGradedBy: claims.credibilityGradedBy,
+        credibilityGradedAt: claims.credibilityGradedAt,
+        credibilityRationale: claims.credibilityRationale,
       })
       .from(claims)
       .innerJoin(sources, eq(sources.id, claims.sourceId))
@@ -115,6 +120,12 @@ export function createClaimsRepository(db: Db) {
         end: r.quoteEnd,
         verified: Boolean(r.verified),
       },
+      credibility: gradeOf({
+        grade: r.credibilityGrade,
+        gradedBy: r.credibilityGradedBy,
+        gradedAt: r.credibilityGradedAt,
+        rationale: r.credibilityRationale,
+      }),
       createdAt: r.createdAt,
       updatedAt: r.updatedAt,
     }));

@@ -1,6 +1,7 @@
 import { createSelectSchema } from 'drizzle-zod';
 import { z } from 'zod';
 import { claims, MODALITIES, STANCES } from '../../db/schema.js';
+import { Credibility } from '../../lib/grades.js';
 import { pageOf, pageQuerySchema } from '../../lib/pagination.js';
 import { booleanQuery, idParam, idSchema, instant, text, timePrecision } from '../../lib/schemas.js';
 import { ActorRefSchema } from '../actors/actors.schemas.js';
@@ -54,6 +55,9 @@ export const ClaimSchema = createSelectSchema(claims)
       .array(ActorRefSchema)
       .describe('The actors the statement passed through between the claimant and the source, in order.'),
     quote: QuoteSelectorSchema,
+    credibility: Credibility.output
+      .nullable()
+      .describe('Information credibility grade, if someone has given one.'),
   })
   .meta({ id: 'Claim', description: 'What an actor said, anchored to the exact words in a source.' });
 
@@ -97,10 +101,20 @@ const writable = z.object({
     ),
   statedAt: instant.nullable().describe('When the claimant made the statement, if known.'),
   statedAtPrecision: timePrecision.nullable(),
+  credibility: Credibility.input
+    .nullable()
+    .describe('Grade the claim’s credibility (Admiralty 1-6), or null to remove the grade.'),
 });
 
 export const CreateClaimBody = writable
-  .partial({ claimantId: true, eventId: true, reportedViaIds: true, statedAt: true, statedAtPrecision: true })
+  .partial({
+    claimantId: true,
+    eventId: true,
+    reportedViaIds: true,
+    statedAt: true,
+    statedAtPrecision: true,
+    credibility: true,
+  })
   .strict()
   .meta({ id: 'CreateClaim' });
 export const UpdateClaimBody = writable.partial().strict().meta({

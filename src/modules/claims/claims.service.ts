@@ -2,6 +2,7 @@ import type { Db } from '../../db/client.js';
 import { actors, events } from '../../db/schema.js';
 import { anchorQuote, type QuoteInput, type QuoteSelector } from '../../domain/quote-anchor.js';
 import { fieldProblem, problem } from '../../errors.js';
+import { gradeColumns } from '../../lib/grades.js';
 import { requireReference } from '../../lib/references.js';
 import { nowIso } from '../../lib/schemas.js';
 import { createSourcesRepository } from '../sources/sources.repository.js';
@@ -47,6 +48,18 @@ export function anchorOrThrow(sourceText: string, quote: QuoteInput, sourceId: n
         },
       );
   }
+}
+
+function credibilityColumns(input: ClaimPatch['credibility']) {
+  const c = gradeColumns(input);
+  return c
+    ? {
+        credibilityGrade: c.grade,
+        credibilityGradedBy: c.gradedBy,
+        credibilityGradedAt: c.gradedAt,
+        credibilityRationale: c.rationale,
+      }
+    : {};
 }
 
 const quoteColumns = (q: QuoteSelector) => ({
@@ -95,6 +108,7 @@ export function createClaimsService(db: Db) {
             ...quoteColumns(selector),
             statedAt: input.statedAt ?? null,
             statedAtPrecision: input.statedAtPrecision ?? null,
+            ...credibilityColumns(input.credibility),
             createdAt: now,
             updatedAt: now,
           },
@@ -109,8 +123,12 @@ export function createClaimsService(db: Db) {
         const current = claims.row(id);
         if (!current) return null;
         checkRefs(patch);
-        const { quote, reportedViaIds, ...fields } = patch;
-        const changes: Parameters<typeof claims.update>[1] = { ...fields, updatedAt: nowIso() };
+        const { quote, reportedViaIds, credibility, ...fields } = patch;
+        const changes: Parameters<typeof claims.update>[1] = {
+          ...fields,
+          ...credibilityColumns(credibility),
+          updatedAt: nowIso(),
+        };
         const sourceId = patch.sourceId ?? current.sourceId;
         if (quote !== undefined || sourceId !== current.sourceId) {
           const text = sourceTextOrThrow(sourceId);

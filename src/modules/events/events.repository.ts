@@ -1,7 +1,7 @@
-import { and, asc, eq, getTableColumns, gt, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, gt, inArray, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../db/client.js';
-import { attributions, claims, events } from '../../db/schema.js';
+import { actors, attributions, claims, eventParties, events } from '../../db/schema.js';
 import { fieldProblem, problem } from '../../errors.js';
 import { type Page, toPage } from '../../lib/pagination.js';
 import { count, requireReference, wouldCycle } from '../../lib/references.js';
@@ -39,15 +39,59 @@ export function createEventsRepository(db: Db) {
       .from(events)
       .leftJoin(parent, eq(parent.id, events.parentId));
 
-  const toEvent = ({ parentTitle, ...e }: ReturnType<ReturnType<typeof select>['all']>[number]): Event => ({
-    ...e,
-    parent: e.parentId !== null && parentTitle !== null ? { id: e.parentId, title: parentTitle } : null,
-  });
+  type Row = ReturnType<ReturnType<typeof select>['all']>[number];
+
+  /** The parties of a whole page of events, in one query. */
+  function partiesOf(ids: number[]): Map<number, Event['parties']> {
+    const byEvent = new Map<number, Event['parties']>();
+    if (ids.length === 0) return byEvent;
+    const rows = db
+      .select({
+        eventId: eventParties.eventId,
+        role: eventParties.role,
+        id: actors.id,
+        name: actors.name,
+        kind: actors.kind,
+      })
+      .from(eventParties)
+      .innerJoin(actors, eq(actors.id, eventParties.actorId))
+      .where(inArray(eventParties.eventId, ids))
+      .orderBy(asc(eventParties.eventId), asc(eventParties.role), asc(actors.id))
+      .all();
+    for (const { eventId, role, ...actor } of rows) {
+      const list = byEvent.get(eventId) ?? [];
+      list.push({ actor, role });
+      byEvent.set(eventId, list);
+    }
+    return byEvent;
+  }
+
+  function toEvents(rows: Row[]): Event[] {
+    const parties = partiesOf(rows.map((r) => r.id));
+    return rows.map(({ parentTitle, ...e }) => ({
+      ...e,
+      parent: e.parentId !== null && parentTitle !== null ? { id: e.parentId, title: parentTitle } : null,
+      parties: parties.get(e.id) ?? [],
+    }));
+  }
+
+  function replaceParties(eventId: number, parties: EventInput['parties']) {
+    if (parties === undefined) return;
+    parties.forEach((p, i) => {
+      requireReference(db, actors, p.actorId, `/parties/${i}/actorId`, 'Actor');
+    });
+    db.delete(eventParties).where(eq(eventParties.eventId, eventId)).run();
+    const unique = new Map(parties.map((p) => [`${p.actorId}:${p.role}`, p]));
+    if (unique.size > 0) {
+      db.insert(eventParties)
+        .values([...unique.values()].map((p) => ({ eventId, actorId: p.actorId, role: p.role })))
+        .run();
+    }
+  }
 
   const repo = {
     get(id: number): Event | null {
-      const row = select().where(eq(events.id, id)).get();
-      return row ? toEvent(row) : null;
+      return toEvents(select().where(eq(events.id, id)).all())[0] ?? null;
     },
 
     list(filter: EventFilter): Page<Event> {
@@ -61,7 +105,7 @@ export function createEventsRepository(db: Db) {
         .orderBy(asc(events.id))
         .limit(filter.limit + 1)
         .all();
-      return toPage(rows.map(toEvent), filter.limit);
+      return toPage(toEvents(rows), filter.limit);
     },
 
     create(input: EventInput): Event {
@@ -88,6 +132,7 @@ export function createEventsRepository(db: Db) {
           })
           .returning({ id: events.id })
           .get();
+        replaceParties(id, input.parties);
         return repo.get(id) as Event;
       });
     },
@@ -106,12 +151,14 @@ export function createEventsRepository(db: Db) {
             );
           }
         }
-        const merged = { ...current, ...patch };
+        const { parties, ...fields } = patch;
+        const merged = { ...current, ...fields };
         checkTimeRange(merged.startsAt, merged.endsAt);
         db.update(events)
-          .set({ ...patch, searchText: searchTextOf(merged), updatedAt: nowIso() })
+          .set({ ...fields, searchText: searchTextOf(merged), updatedAt: nowIso() })
           .where(eq(events.id, id))
           .run();
+        replaceParties(id, parties);
         return repo.get(id);
       });
     },

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { and, asc, eq, gt, type SQL, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../db/client.js';
 import { actors, claims, sources } from '../../db/schema.js';
-import { problem } from '../../errors.js';
+import { fieldProblem, problem } from '../../errors.js';
 import { type Page, toPage } from '../../lib/pagination.js';
-import { count, requireReference } from '../../lib/references.js';
+import { count, requireReference, wouldCycle } from '../../lib/references.js';
 import { containsPattern, nowIso } from '../../lib/schemas.js';
 import type { Source, SourceInput, SourcePatch, SourceSummary } from './sources.schemas.js';
 
@@ -18,11 +19,14 @@ export interface SourceFilter {
 
 export const sha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
+const original = alias(sources, 'original');
+
 const summaryColumns = {
   id: sources.id,
   title: sources.title,
   url: sources.url,
   publisherId: sources.publisherId,
+  copyOfId: sources.copyOfId,
   publishedAt: sources.publishedAt,
   publishedAtPrecision: sources.publishedAtPrecision,
   retrievedAt: sources.retrievedAt,
@@ -34,21 +38,35 @@ const summaryColumns = {
   updatedAt: sources.updatedAt,
   publisherName: actors.name,
   publisherKind: actors.kind,
+  copyOfTitle: original.title,
+  copyOfUrl: original.url,
+  copyOfPublishedAt: original.publishedAt,
 };
 
 export function createSourcesRepository(db: Db) {
   const selectSummary = () =>
-    db.select(summaryColumns).from(sources).leftJoin(actors, eq(actors.id, sources.publisherId));
+    db
+      .select(summaryColumns)
+      .from(sources)
+      .leftJoin(actors, eq(actors.id, sources.publisherId))
+      .leftJoin(original, eq(original.id, sources.copyOfId));
 
   const toSummary = ({
     publisherName,
     publisherKind,
+    copyOfTitle,
+    copyOfUrl,
+    copyOfPublishedAt,
     ...s
   }: ReturnType<ReturnType<typeof selectSummary>['all']>[number]): SourceSummary => ({
     ...s,
     publisher:
       s.publisherId !== null && publisherName !== null && publisherKind !== null
         ? { id: s.publisherId, name: publisherName, kind: publisherKind }
+        : null,
+    copyOf:
+      s.copyOfId !== null && copyOfTitle !== null
+        ? { id: s.copyOfId, title: copyOfTitle, url: copyOfUrl, publishedAt: copyOfPublishedAt }
         : null,
   });
 
@@ -85,6 +103,7 @@ export function createSourcesRepository(db: Db) {
     create(input: SourceInput): Source {
       return db.transaction(() => {
         requireReference(db, actors, input.publisherId, '/publisherId', 'Actor');
+        requireReference(db, sources, input.copyOfId, '/copyOfId', 'Source');
         const now = nowIso();
         const { id } = db
           .insert(sources)
@@ -92,6 +111,7 @@ export function createSourcesRepository(db: Db) {
             title: input.title,
             url: input.url ?? null,
             publisherId: input.publisherId ?? null,
+            copyOfId: input.copyOfId ?? null,
             publishedAt: input.publishedAt ?? null,
             publishedAtPrecision: input.publishedAtPrecision ?? null,
             retrievedAt: input.retrievedAt ?? now,
@@ -114,6 +134,16 @@ export function createSourcesRepository(db: Db) {
         const current = repo.get(id);
         if (!current) return null;
         requireReference(db, actors, patch.publisherId, '/publisherId', 'Actor');
+        if (patch.copyOfId !== undefined && patch.copyOfId !== null) {
+          requireReference(db, sources, patch.copyOfId, '/copyOfId', 'Source');
+          if (wouldCycle(db, 'sources', id, patch.copyOfId)) {
+            throw fieldProblem(
+              'HIERARCHY_CYCLE',
+              '/copyOfId',
+              `Source ${patch.copyOfId} is source ${id} or a copy of it, so source ${id} cannot copy it.`,
+            );
+          }
+        }
         const changes: Partial<typeof sources.$inferInsert> = { ...patch, updatedAt: nowIso() };
         if (patch.text !== undefined && patch.text !== current.text) {
           const anchored = claimsIn(id);
@@ -138,6 +168,13 @@ export function createSourcesRepository(db: Db) {
         const anchored = claimsIn(id);
         if (anchored > 0) {
           throw problem('RESOURCE_IN_USE', `Source ${id} is still quoted by ${anchored} claim(s).`);
+        }
+        const copies = count(db, sql`SELECT count(*) AS n FROM ${sources} WHERE ${sources.copyOfId} = ${id}`);
+        if (copies > 0) {
+          throw problem(
+            'RESOURCE_IN_USE',
+            `Source ${id} is still the original of ${copies} copied source(s).`,
+          );
         }
         db.delete(sources).where(eq(sources.id, id)).run();
         return true;

@@ -16,12 +16,16 @@ export const SourceRefSchema = z
   })
   .meta({ id: 'SourceRef', description: 'A source, named in place.' });
 
-const selected = createSelectSchema(sources).omit({ searchText: true, publisherId: true });
+const selected = createSelectSchema(sources).omit({ searchText: true, publisherId: true, copyOfId: true });
 
 export const SourceSchema = selected
   .extend({
     publisherId: z.number().int().nullable(),
     publisher: ActorRefSchema.nullable(),
+    copyOfId: z.number().int().nullable(),
+    copyOf: SourceRefSchema.nullable().describe(
+      'The source this one copies (a syndicated story’s original).',
+    ),
     text: z.string().describe('The document, verbatim: byte for byte what was sent.'),
     sha256: z.string().describe('Hex SHA-256 of the UTF-8 bytes of `text`, computed by the server.'),
     textLength: z
@@ -45,6 +49,12 @@ const writable = createInsertSchema(sources, {
       .nullable()
       .describe('Where the document was found (http or https).'),
   publisherId: () => idSchema.nullable().describe('The actor that published the document.'),
+  copyOfId: () =>
+    idSchema
+      .nullable()
+      .describe(
+        'The source this document copies (a wire story reprinted by an outlet); copies share one origin.',
+      ),
   publishedAt: () => instant.nullable(),
   publishedAtPrecision: () => timePrecision.nullable(),
   retrievedAt: () => instant.describe('When the text was retrieved; defaults to now.'),
@@ -61,6 +71,7 @@ const writable = createInsertSchema(sources, {
   title: true,
   url: true,
   publisherId: true,
+  copyOfId: true,
   publishedAt: true,
   publishedAtPrecision: true,
   retrievedAt: true,
