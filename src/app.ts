@@ -7,6 +7,7 @@ import { claimLinksRoutes } from './modules/claim-links/claim-links.routes.js';
 import { claimsRoutes } from './modules/claims/claims.routes.js';
 import { eventsRoutes } from './modules/events/events.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
+import { searchRoutes } from './modules/search/search.routes.js';
 import { sourcesRoutes } from './modules/sources/sources.routes.js';
 import { dbPlugin } from './plugins/db.js';
 import { openapiPlugin } from './plugins/openapi.js';
@@ -48,6 +49,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(claimsRoutes);
   await app.register(attributionsRoutes);
   await app.register(claimLinksRoutes);
+  await app.register(searchRoutes);
 
   return app;
 }
