@@ -5,6 +5,7 @@ import { actorsRoutes } from './modules/actors/actors.routes.js';
 import { attributionsRoutes } from './modules/attributions/attributions.routes.js';
 import { claimLinksRoutes } from './modules/claim-links/claim-links.routes.js';
 import { claimsRoutes } from './modules/claims/claims.routes.js';
+import { crossCheckRoutes } from './modules/cross-check/cross-check.routes.js';
 import { eventsRoutes } from './modules/events/events.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { searchRoutes } from './modules/search/search.routes.js';
@@ -49,6 +50,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(claimsRoutes);
   await app.register(attributionsRoutes);
   await app.register(claimLinksRoutes);
+  await app.register(crossCheckRoutes);
   await app.register(searchRoutes);
 
   return app;

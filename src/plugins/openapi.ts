@@ -101,6 +101,12 @@ export const openapiPlugin = fp(
             name: 'claim-links',
             description: 'How claims relate: corroborate, contradict, repeat, respond.',
           },
+          {
+            name: 'cross-checking',
+            description:
+              'The attribution board with independent origins, contradictions, timelines and provenance chains.',
+          },
+          { name: 'search', description: 'Full-text search over claims, quotes and sources.' },
           { name: 'service', description: 'Health and the API description.' },
         ],
       },

@@ -27,7 +27,13 @@ const SeedFileSchema = z.object({
   name: z.string().min(1),
   actors: z.array(z.looseObject({ key, parent: key.nullable() })),
   sources: z.array(z.looseObject({ key, file: z.string(), publisher: key.nullable() })),
-  events: z.array(z.looseObject({ key, parent: key.nullable() })),
+  events: z.array(
+    z.looseObject({
+      key,
+      parent: key.nullable(),
+      parties: z.array(z.object({ actor: key, role: z.string() })).optional(),
+    }),
+  ),
   claims: z.array(
     z.looseObject({
       key,
@@ -127,8 +133,12 @@ export function loadSeedFile(db: Db, path: string = DEFAULT_SEED_FILE): SeedResu
     }
     for (const e of inParentOrder(seed.events)) {
       const body = CreateEventBody.parse({
-        ...strip(e, 'key', 'parent'),
+        ...strip(e, 'key', 'parent', 'parties'),
         parentId: e.parent === null ? null : lookup(ids.event, 'event', e.parent),
+        parties: (e.parties ?? []).map((p) => ({
+          actorId: lookup(ids.actor, 'actor', p.actor),
+          role: p.role,
+        })),
       });
       ids.event.set(e.key, events.create(body).id);
     }

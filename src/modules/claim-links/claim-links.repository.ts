@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, or, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, or, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { claimLinks, claims } from '../../db/schema.js';
 import { fieldProblem, problem } from '../../errors.js';
@@ -10,7 +10,10 @@ import type { ClaimLink, ClaimLinkInput, ClaimLinkPatch } from './claim-links.sc
 
 export interface ClaimLinkFilter {
   claim?: number | undefined;
+  /** Links where either claim is about this event. */
+  event?: number | undefined;
   relation?: ClaimLink['relation'] | undefined;
+  relations?: ClaimLink['relation'][] | undefined;
   after?: number | undefined;
   limit: number;
 }
@@ -71,7 +74,14 @@ export function createClaimLinksRepository(db: Db) {
       if (filter.claim !== undefined) {
         where.push(or(eq(claimLinks.fromClaimId, filter.claim), eq(claimLinks.toClaimId, filter.claim)));
       }
+      if (filter.event !== undefined) {
+        const aboutEvent = db.select({ id: claims.id }).from(claims).where(eq(claims.eventId, filter.event));
+        where.push(
+          or(inArray(claimLinks.fromClaimId, aboutEvent), inArray(claimLinks.toClaimId, aboutEvent)),
+        );
+      }
       if (filter.relation) where.push(eq(claimLinks.relation, filter.relation));
+      if (filter.relations) where.push(inArray(claimLinks.relation, filter.relations));
       if (filter.after !== undefined) where.push(gt(claimLinks.id, filter.after));
       const rows = db
         .select()

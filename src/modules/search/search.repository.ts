@@ -74,6 +74,28 @@ export function foldQuotes(q: string): string {
   return q.replace(/[“”„‟«»]/g, '"').replace(/['‘’‚‛ʼ‹›]/g, ' ');
 }
 
+const OPERATORS = new Set(['AND', 'OR', 'NOT', 'NEAR']);
+const BAREWORD = /^[\p{L}\p{N}_]+\*?$/u;
+
+/**
+ * Prepares a user's query for FTS5: quotes are folded, and a word that FTS5 would read as syntax
+ * (`Amir-Abdollahian`, `23:30`, `Jan.`, `foo:bar`) is quoted as a phrase of its tokens, so names and
+ * times are searchable as typed. Phrases, parentheses and AND/OR/NOT/NEAR keep their meaning, so a
+ * malformed query (an unclosed quote, a dangling operator) is still reported as a syntax error.
+ */
+export function toFtsQuery(q: string): string {
+  const parts = foldQuotes(q).match(/"[^"]*"?|[()]|[^\s()"]+|\s+/g) ?? [];
+  return parts
+    .map((part) => {
+      if (part.startsWith('"') || /^[\s()]/.test(part) || OPERATORS.has(part) || BAREWORD.test(part))
+        return part;
+      const prefix = part.endsWith('*') && part.length > 1;
+      const body = prefix ? part.slice(0, -1) : part;
+      return `"${body}"${prefix ? '*' : ''}`;
+    })
+    .join('');
+}
+
 /**
  * Turns FTS5's marked-up snippet into plain text and the code-point ranges of its matches.
  * Other control characters (line breaks, tabs) become one space.
@@ -159,7 +181,7 @@ export function createSearchRepository(db: Db) {
   function matches(filter: SearchFilter): HitRow[] {
     try {
       return searchStatement.all({
-        q: foldQuotes(filter.q),
+        q: toFtsQuery(filter.q),
         part: filter.kind === undefined ? null : PART[filter.kind],
         event: filter.event ?? null,
         actor: filter.actor ?? null,

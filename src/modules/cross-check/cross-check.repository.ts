@@ -1,0 +1,113 @@
+import type { Db } from '../../db/client.js';
+import type { OriginContext, OriginSource } from '../../domain/independence.js';
+
+export interface AttributionRow {
+  id: number;
+  eventId: number;
+  actorId: number;
+  role: string;
+  position: string;
+  claimId: number;
+}
+
+/**
+ * The reads the cross-checking views need beyond the resources' own repositories: the recursive walks
+ * (actor ancestry, copy chains, repeats components) are done in SQL, once per view, not per claim.
+ */
+export function createCrossCheckRepository(db: Db) {
+  const sqlite = db.$client;
+
+  const attributionsOfEvent = sqlite.prepare(
+    `SELECT id, event_id AS eventId, actor_id AS actorId, role, position, claim_id AS claimId
+     FROM attributions WHERE event_id = ? ORDER BY id`,
+  );
+  const partiesOfEvent = sqlite.prepare(
+    'SELECT actor_id AS actorId, role FROM event_parties WHERE event_id = ? ORDER BY actor_id, role',
+  );
+  const ancestry = sqlite.prepare(
+    `WITH RECURSIVE up(id, parent_id) AS (
+       SELECT id, parent_id FROM actors WHERE id IN (SELECT value FROM json_each(?))
+       UNION SELECT a.id, a.parent_id FROM actors a JOIN up ON a.id = up.parent_id
+     ) SELECT id, parent_id AS parentId FROM up`,
+  );
+  const copyChains = sqlite.prepare(
+    `WITH RECURSIVE chain(id, publisher_id, copy_of_id) AS (
+       SELECT id, publisher_id, copy_of_id FROM sources WHERE id IN (SELECT value FROM json_each(?))
+       UNION SELECT s.id, s.publisher_id, s.copy_of_id FROM sources s JOIN chain ON s.id = chain.copy_of_id
+     ) SELECT id, publisher_id AS publisherId, copy_of_id AS copyOfId FROM chain`,
+  );
+  // Repeats link claims into undirected components, possibly through claims outside the set asked about;
+  // each claim of the set is mapped to the smallest claim id of its component.
+  const repeatsComponents = sqlite.prepare(
+    `WITH RECURSIVE comp(seed, id) AS (
+       SELECT value, value FROM json_each(?)
+       UNION
+       SELECT comp.seed, l.to_claim_id FROM comp JOIN claim_links l
+         ON l.from_claim_id = comp.id AND l.relation = 'repeats'
+       UNION
+       SELECT comp.seed, l.from_claim_id FROM comp JOIN claim_links l
+         ON l.to_claim_id = comp.id AND l.relation = 'repeats'
+     ) SELECT seed, min(id) AS representative FROM comp GROUP BY seed`,
+  );
+  const claimSources = sqlite.prepare(
+    `SELECT id, claimant_id AS claimantId, source_id AS sourceId FROM claims
+     WHERE id IN (SELECT value FROM json_each(?))`,
+  );
+  const subtree = sqlite.prepare(
+    `WITH RECURSIVE down(id) AS (SELECT ? UNION SELECT e.id FROM events e JOIN down ON e.parent_id = down.id)
+     SELECT id FROM down`,
+  );
+
+  return {
+    attributionsOfEvent: (eventId: number) => attributionsOfEvent.all(eventId) as AttributionRow[],
+
+    partiesOfEvent: (eventId: number) => partiesOfEvent.all(eventId) as { actorId: number; role: string }[],
+
+    /** The event and every event below it. */
+    eventSubtree: (eventId: number) => (subtree.all(eventId) as { id: number }[]).map((r) => r.id),
+
+    /** actor id -> parent id, for the actors given and all their ancestors. */
+    actorParents(actorIds: number[]): Map<number, number | null> {
+      const rows = ancestry.all(JSON.stringify([...new Set(actorIds)])) as {
+        id: number;
+        parentId: number | null;
+      }[];
+      return new Map(rows.map((r) => [r.id, r.parentId]));
+    },
+
+    claimOrigins(claimIds: number[]) {
+      return claimSources.all(JSON.stringify(claimIds)) as {
+        id: number;
+        claimantId: number | null;
+        sourceId: number;
+      }[];
+    },
+
+    /** Everything the independence rule needs about a set of claims. */
+    originContext(claims: { id: number; sourceId: number; claimantId: number | null }[]): OriginContext {
+      const ids = claims.map((c) => c.id);
+      const sourceRows = copyChains.all(
+        JSON.stringify([...new Set(claims.map((c) => c.sourceId))]),
+      ) as OriginSource[];
+      const sources = new Map(sourceRows.map((s) => [s.id, s]));
+      const actorIds = [
+        ...claims.flatMap((c) => (c.claimantId === null ? [] : [c.claimantId])),
+        ...sourceRows.flatMap((s) => (s.publisherId === null ? [] : [s.publisherId])),
+      ];
+      const components = repeatsComponents.all(JSON.stringify(ids)) as {
+        seed: number;
+        representative: number;
+      }[];
+      const firstOf = new Map<number, number>();
+      const repeats: [number, number][] = [];
+      for (const { seed, representative } of components) {
+        const first = firstOf.get(representative);
+        if (first === undefined) firstOf.set(representative, seed);
+        else repeats.push([first, seed]);
+      }
+      return { sources, actorParents: this.actorParents(actorIds), repeats };
+    },
+  };
+}
+
+export type CrossCheckRepository = ReturnType<typeof createCrossCheckRepository>;

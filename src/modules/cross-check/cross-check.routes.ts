@@ -1,0 +1,135 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { problem } from '../../errors.js';
+import { problemResponses } from '../../lib/openapi.js';
+import { decodeCursor, sendPage } from '../../lib/pagination.js';
+import { idParams } from '../../lib/schemas.js';
+import { createClaimLinksRepository } from '../claim-links/claim-links.repository.js';
+import { ClaimLinkPage } from '../claim-links/claim-links.schemas.js';
+import { createClaimsRepository } from '../claims/claims.repository.js';
+import { createEventsRepository } from '../events/events.repository.js';
+import {
+  AttributionBoardSchema,
+  BoardQuery,
+  ClaimLinksQuery,
+  EventLinksQuery,
+  INDEPENDENCE_RULE,
+  ProvenanceSchema,
+  TimelinePage,
+  TimelineQuery,
+} from './cross-check.schemas.js';
+import { createCrossCheckService } from './cross-check.service.js';
+
+const eventNotFound = (id: number) => problem('EVENT_NOT_FOUND', `Event ${id} does not exist.`);
+const claimNotFound = (id: number) => problem('CLAIM_NOT_FOUND', `Claim ${id} does not exist.`);
+
+/** The views that cross-check claims: the attribution board, links, the timeline and provenance chains. */
+export const crossCheckRoutes: FastifyPluginAsyncZod = async (app) => {
+  const service = createCrossCheckService(app.db);
+  const links = createClaimLinksRepository(app.db);
+  const events = createEventsRepository(app.db);
+  const claims = createClaimsRepository(app.db);
+  const tags = ['cross-checking'];
+
+  app.get('/events/:eventId/attributions', {
+    schema: {
+      operationId: 'getAttributionBoard',
+      tags,
+      summary: 'The attribution board: who holds whom responsible, with independent origins',
+      description:
+        'For each actor held responsible (or pointedly not), the attributions grouped by position, each with its claim, ' +
+        'claimant, source, chain and quote; the raw count beside the number of independent origins, and the origins ' +
+        `themselves. Claims by a party to the event (or a body under one) are flagged as interested. ${INDEPENDENCE_RULE}`,
+      params: idParams('eventId'),
+      querystring: BoardQuery,
+      response: { 200: AttributionBoardSchema, ...problemResponses(400, 404) },
+    },
+    handler: async (request) => {
+      const board = service.board(request.params.eventId, request.query);
+      if (!board) throw eventNotFound(request.params.eventId);
+      return board;
+    },
+  });
+
+  app.get('/events/:eventId/links', {
+    schema: {
+      operationId: 'listEventLinks',
+      tags,
+      summary: 'Contradictions and corroborations among an event’s claims',
+      description:
+        'Claim pairs linked `contradicts` or `corroborates` where either claim is about the event, both sides embedded.',
+      params: idParams('eventId'),
+      querystring: EventLinksQuery,
+      response: { 200: ClaimLinkPage, ...problemResponses(400, 404) },
+    },
+    handler: async (request, reply) => {
+      const { eventId } = request.params;
+      if (!events.get(eventId)) throw eventNotFound(eventId);
+      const { relation, limit, cursor } = request.query;
+      const page = links.list({
+        event: eventId,
+        relations: relation ? [relation] : ['contradicts', 'corroborates'],
+        limit,
+        after: decodeCursor(cursor),
+      });
+      return sendPage(request, reply, page);
+    },
+  });
+
+  app.get('/claims/:claimId/links', {
+    schema: {
+      operationId: 'listClaimLinksOfClaim',
+      tags,
+      summary: 'The links of one claim, both directions',
+      params: idParams('claimId'),
+      querystring: ClaimLinksQuery,
+      response: { 200: ClaimLinkPage, ...problemResponses(400, 404) },
+    },
+    handler: async (request, reply) => {
+      const { claimId } = request.params;
+      if (!claims.row(claimId)) throw claimNotFound(claimId);
+      const { relation, limit, cursor } = request.query;
+      return sendPage(
+        request,
+        reply,
+        links.list({ claim: claimId, relation, limit, after: decodeCursor(cursor) }),
+      );
+    },
+  });
+
+  app.get('/events/:eventId/timeline', {
+    schema: {
+      operationId: 'getEventTimeline',
+      tags,
+      summary: 'An event’s claims in the order they were made',
+      description:
+        'Ordered by `statedAt`, falling back to the source’s `publishedAt`, with the precision known; undated claims last.',
+      params: idParams('eventId'),
+      querystring: TimelineQuery,
+      response: { 200: TimelinePage, ...problemResponses(400, 404) },
+    },
+    handler: async (request, reply) => {
+      const page = service.timeline(request.params.eventId, request.query);
+      if (!page) throw eventNotFound(request.params.eventId);
+      return sendPage(request, reply, page);
+    },
+  });
+
+  app.get('/claims/:claimId/provenance', {
+    schema: {
+      operationId: 'getClaimProvenance',
+      tags,
+      summary: 'The provenance chain of a claim',
+      description:
+        'Claimant -> each actor it was reported via -> the source’s publisher -> the source (with its hash and whether ' +
+        'the text still matches it), the quote and whether it verifies, the claim’s links in and out, and the ' +
+        'attributions it carries.',
+      params: idParams('claimId'),
+      response: { 200: ProvenanceSchema, ...problemResponses(400, 404) },
+    },
+    handler: async (request) => {
+      const provenance = service.provenance(request.params.claimId);
+      if (!provenance) throw claimNotFound(request.params.claimId);
+      return provenance;
+    },
+  });
+};
