@@ -83,8 +83,11 @@ export function createCrossCheckRepository(db: Db) {
       }[];
     },
 
-    /** Everything the independence rule needs about a set of claims. */
-    originContext(claims: { id: number; sourceId: number; claimantId: number | null }[]): OriginContext {
+    /**
+     * Everything the independence rule needs about a set of claims. `contextFor` narrows it to a subset
+     * (one position on the board) while keeping repeats that run through claims outside the subset.
+     */
+    originContext(claims: { id: number; sourceId: number; claimantId: number | null }[]) {
       const ids = claims.map((c) => c.id);
       const sourceRows = copyChains.all(
         JSON.stringify([...new Set(claims.map((c) => c.sourceId))]),
@@ -98,14 +101,21 @@ export function createCrossCheckRepository(db: Db) {
         seed: number;
         representative: number;
       }[];
-      const firstOf = new Map<number, number>();
-      const repeats: [number, number][] = [];
-      for (const { seed, representative } of components) {
-        const first = firstOf.get(representative);
-        if (first === undefined) firstOf.set(representative, seed);
-        else repeats.push([first, seed]);
-      }
-      return { sources, actorParents: this.actorParents(actorIds), repeats };
+      const representative = new Map(components.map((c) => [c.seed, c.representative]));
+      const actorParents = this.actorParents(actorIds);
+      return {
+        contextFor(subset: Iterable<number>): OriginContext {
+          const firstOf = new Map<number, number>();
+          const repeats: [number, number][] = [];
+          for (const id of subset) {
+            const rep = representative.get(id) ?? id;
+            const first = firstOf.get(rep);
+            if (first === undefined) firstOf.set(rep, id);
+            else repeats.push([first, id]);
+          }
+          return { sources, actorParents, repeats };
+        },
+      };
     },
   };
 }

@@ -128,7 +128,8 @@ export function createCrossCheckService(db: Db) {
         claimantId: c.claimant?.id ?? null,
         sourceId: c.source.id,
       }));
-      const context: OriginContext = repo.originContext(originClaims);
+      const origins = repo.originContext(originClaims);
+      const context: OriginContext = origins.contextFor(originClaims.map((c) => c.id));
       const parents = context.actorParents ?? new Map();
       const heldIds = [...new Set(rows.map((r) => r.actorId))];
       const actors = actorsById([
@@ -143,7 +144,7 @@ export function createCrossCheckService(db: Db) {
         const set = new Set(ids);
         return independentOrigins(
           originClaims.filter((c) => set.has(c.id)),
-          context,
+          origins.contextFor(set),
           originOptions,
         );
       };
