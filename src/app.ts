@@ -3,16 +3,25 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { AppConfig } from './config.js';
 import { actorsRoutes } from './modules/actors/actors.routes.js';
 import { attributionsRoutes } from './modules/attributions/attributions.routes.js';
+import { auditRoutes } from './modules/audit/audit.routes.js';
 import { claimLinksRoutes } from './modules/claim-links/claim-links.routes.js';
 import { claimsRoutes } from './modules/claims/claims.routes.js';
 import { crossCheckRoutes } from './modules/cross-check/cross-check.routes.js';
 import { eventsRoutes } from './modules/events/events.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
+import { keysRoutes } from './modules/keys/keys.routes.js';
 import { searchRoutes } from './modules/search/search.routes.js';
 import { sourcesRoutes } from './modules/sources/sources.routes.js';
+import { authPlugin } from './plugins/auth.js';
 import { dbPlugin } from './plugins/db.js';
 import { openapiPlugin } from './plugins/openapi.js';
 import { problemsPlugin } from './plugins/problems.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    writeSettings: { requireIfMatch: boolean };
+  }
+}
 
 export interface BuildAppOptions extends Partial<AppConfig> {
   databasePath: string;
@@ -37,6 +46,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   await app.register(problemsPlugin);
   await app.register(dbPlugin, { databasePath: options.databasePath });
+  await app.register(authPlugin, {
+    requireKeyForReads: options.requireKeyForReads ?? false,
+    bootstrapAdminKey: options.bootstrapAdminKey,
+  });
+  app.decorate('writeSettings', { requireIfMatch: options.requireIfMatch ?? false });
   await app.register(openapiPlugin);
 
   app.addHook('onSend', async (request, reply) => {
@@ -52,6 +66,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(claimLinksRoutes);
   await app.register(crossCheckRoutes);
   await app.register(searchRoutes);
+  await app.register(keysRoutes);
+  await app.register(auditRoutes);
 
   return app;
 }

@@ -10,6 +10,9 @@ export const configSchema = z.object({
   DATABASE_PATH: z.string().min(1).default('./data/claimledger.db'),
   SEED: booleanFlag.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  REQUIRE_KEY_FOR_READS: booleanFlag.default(false),
+  REQUIRE_IF_MATCH: booleanFlag.default(false),
+  BOOTSTRAP_ADMIN_KEY: z.string().optional(),
   BODY_LIMIT: z.coerce
     .number()
     .int()
@@ -24,6 +27,9 @@ export interface AppConfig {
   seed: boolean;
   logLevel: Env['LOG_LEVEL'];
   bodyLimit: number;
+  requireKeyForReads: boolean;
+  requireIfMatch: boolean;
+  bootstrapAdminKey?: string | undefined;
 }
 
 export interface ServerConfig extends AppConfig {
@@ -45,5 +51,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): ServerConfig {
     seed: e.SEED,
     logLevel: e.LOG_LEVEL,
     bodyLimit: e.BODY_LIMIT,
+    requireKeyForReads: e.REQUIRE_KEY_FOR_READS,
+    requireIfMatch: e.REQUIRE_IF_MATCH,
+    bootstrapAdminKey: e.BOOTSTRAP_ADMIN_KEY,
   };
 }

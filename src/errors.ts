@@ -11,6 +11,8 @@ export const PROBLEMS = {
   INVALID_CURSOR: { status: 400, title: 'The cursor is not valid' },
   INVALID_SEARCH_QUERY: { status: 400, title: 'The search query is not valid' },
   BAD_REQUEST: { status: 400, title: 'Bad request' },
+  UNAUTHORIZED: { status: 401, title: 'A valid API key is required' },
+  FORBIDDEN: { status: 403, title: 'The API key’s role does not allow this' },
   ROUTE_NOT_FOUND: { status: 404, title: 'No such route' },
   ACTOR_NOT_FOUND: { status: 404, title: 'Actor not found' },
   SOURCE_NOT_FOUND: { status: 404, title: 'Source not found' },
@@ -18,12 +20,15 @@ export const PROBLEMS = {
   CLAIM_NOT_FOUND: { status: 404, title: 'Claim not found' },
   ATTRIBUTION_NOT_FOUND: { status: 404, title: 'Attribution not found' },
   CLAIM_LINK_NOT_FOUND: { status: 404, title: 'Claim link not found' },
+  KEY_NOT_FOUND: { status: 404, title: 'API key not found' },
+  HISTORY_NOT_FOUND: { status: 404, title: 'No history for this record' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   NOT_ACCEPTABLE: { status: 406, title: 'Not acceptable' },
   RESOURCE_IN_USE: { status: 409, title: 'The resource is still referenced' },
   DUPLICATE: { status: 409, title: 'The resource already exists' },
   SOURCE_TEXT_LOCKED: { status: 409, title: 'The source text is anchored by claims' },
   CONFLICT: { status: 409, title: 'The request conflicts with stored data' },
+  PRECONDITION_FAILED: { status: 412, title: 'The record has changed since it was read' },
   BODY_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
   REFERENCE_NOT_FOUND: { status: 422, title: 'A referenced record does not exist' },
@@ -34,6 +39,10 @@ export const PROBLEMS = {
   INCONSISTENT_REFERENCE: { status: 422, title: 'The references do not agree' },
   INVALID_TIME_RANGE: { status: 422, title: 'The event ends before it starts' },
   SELF_LINK: { status: 422, title: 'A claim cannot be linked to itself' },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'The Idempotency-Key was used for another request' },
+  ALREADY_RETRACTED: { status: 409, title: 'The record is already retracted' },
+  PRECONDITION_REQUIRED: { status: 428, title: 'Send If-Match with the ETag you read' },
+  RATE_LIMITED: { status: 429, title: 'Too many requests' },
   INTERNAL_ERROR: { status: 500, title: 'Internal server error' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'Service unavailable' },
 } as const satisfies Record<string, { status: number; title: string }>;
@@ -84,19 +93,31 @@ export class ProblemError extends Error {
   readonly status: number;
   readonly title: string;
   readonly extras: ProblemExtras;
+  /** Response headers the problem needs, e.g. WWW-Authenticate or Retry-After. */
+  readonly headers: Record<string, string>;
 
-  constructor(code: ProblemCode, detail: string, extras: ProblemExtras = {}) {
+  constructor(
+    code: ProblemCode,
+    detail: string,
+    extras: ProblemExtras = {},
+    headers: Record<string, string> = {},
+  ) {
     super(detail);
     this.name = 'ProblemError';
     this.code = code;
     this.status = PROBLEMS[code].status;
     this.title = PROBLEMS[code].title;
     this.extras = extras;
+    this.headers = headers;
   }
 }
 
-export const problem = (code: ProblemCode, detail: string, extras?: ProblemExtras) =>
-  new ProblemError(code, detail, extras);
+export const problem = (
+  code: ProblemCode,
+  detail: string,
+  extras?: ProblemExtras,
+  headers?: Record<string, string>,
+) => new ProblemError(code, detail, extras, headers);
 
 /** A 422-or-400 problem about one body field. */
 export const fieldProblem = (code: ProblemCode, pointer: string, detail: string) =>

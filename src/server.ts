@@ -8,6 +8,9 @@ const config = loadConfig(process.env);
 const app = await buildApp({
   databasePath: config.databasePath,
   bodyLimit: config.bodyLimit,
+  requireKeyForReads: config.requireKeyForReads,
+  requireIfMatch: config.requireIfMatch,
+  bootstrapAdminKey: config.bootstrapAdminKey,
   logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
 });
 

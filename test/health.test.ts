@@ -45,7 +45,7 @@ describe('health', () => {
     expect(res.body).toEqual({
       ...expectedProblem(503, 'SERVICE_UNAVAILABLE', '/health'),
       title: 'Service unavailable',
-      detail: 'The database does not answer.',
+      detail: 'The database is not available; try again shortly.',
       requestId: res.headers['x-request-id'],
     });
     expect(JSON.stringify(res.body)).not.toMatch(/database connection is not open/i);

@@ -29,6 +29,8 @@ export const MODALITIES = ['direct_quote', 'paraphrase'] as const;
 export const ATTRIBUTION_POSITIONS = ['asserts', 'denies', 'declines_to_comment', 'speculates'] as const;
 export const ATTRIBUTION_ROLES = ['perpetrator', 'sponsor', 'facilitator', 'other'] as const;
 export const LINK_RELATIONS = ['corroborates', 'contradicts', 'repeats', 'responds_to'] as const;
+export const KEY_ROLES = ['reader', 'editor', 'admin'] as const;
+export const AUDIT_OPERATIONS = ['create', 'update', 'retract', 'delete'] as const;
 export const PARTY_ROLES = ['target', 'accused', 'perpetrator', 'victim', 'mediator', 'other'] as const;
 /** Admiralty (NATO) source reliability: A completely reliable ... E unreliable, F cannot be judged. */
 export const RELIABILITY_GRADES = ['A', 'B', 'C', 'D', 'E', 'F'] as const;
@@ -37,6 +39,13 @@ export const CREDIBILITY_GRADES = ['1', '2', '3', '4', '5', '6'] as const;
 
 const inList = (column: string, values: readonly string[]) =>
   sql.raw(`${column} IN (${values.map((v) => `'${v}'`).join(', ')})`);
+
+// A retracted record stays readable as evidence of what was once asserted; lists hide it unless asked.
+const retraction = {
+  retractedAt: text('retracted_at'),
+  retractedBy: text('retracted_by'),
+  retractionReason: text('retraction_reason'),
+};
 
 const timestamps = {
   createdAt: text('created_at').notNull(),
@@ -148,6 +157,7 @@ export const claims = sqliteTable(
     credibilityGradedBy: text('credibility_graded_by'),
     credibilityGradedAt: text('credibility_graded_at'),
     credibilityRationale: text('credibility_rationale'),
+    ...retraction,
     ...timestamps,
   },
   (t) => [
@@ -197,6 +207,7 @@ export const attributions = sqliteTable(
     claimId: integer('claim_id')
       .notNull()
       .references(() => claims.id, { onDelete: 'restrict' }),
+    ...retraction,
     ...timestamps,
   },
   (t) => [
@@ -257,3 +268,60 @@ export const seedLoads = sqliteTable('seed_loads', {
   sha256: text('sha256').notNull(),
   loadedAt: text('loaded_at').notNull(),
 });
+
+export const apiKeys = sqliteTable(
+  'api_keys',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    label: text('label').notNull(),
+    role: text('role', { enum: KEY_ROLES }).notNull(),
+    // The public part of the key, to find its row; the secret is stored only as a SHA-256 hash.
+    prefix: text('prefix').notNull(),
+    hash: text('hash').notNull(),
+    createdAt: text('created_at').notNull(),
+    revokedAt: text('revoked_at'),
+  },
+  (t) => [
+    check('api_keys_role_check', inList('role', KEY_ROLES)),
+    uniqueIndex('api_keys_prefix_idx').on(t.prefix),
+  ],
+);
+
+/** Append-only (triggers refuse UPDATE and DELETE): who changed what, when, from what to what. */
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: text('at').notNull(),
+    keyId: integer('key_id'),
+    keyLabel: text('key_label').notNull(),
+    resource: text('resource').notNull(),
+    resourceId: integer('resource_id').notNull(),
+    operation: text('operation', { enum: AUDIT_OPERATIONS }).notNull(),
+    before: text('before', { mode: 'json' }),
+    after: text('after', { mode: 'json' }),
+    requestId: text('request_id'),
+  },
+  (t) => [
+    check('audit_log_operation_check', inList('operation', AUDIT_OPERATIONS)),
+    index('audit_log_resource_idx').on(t.resource, t.resourceId, t.id),
+    index('audit_log_key_idx').on(t.keyId, t.id),
+  ],
+);
+
+/** First responses to POSTs sent with an Idempotency-Key, replayed to retries. */
+export const idempotencyRecords = sqliteTable(
+  'idempotency_records',
+  {
+    key: text('key').notNull(),
+    principal: text('principal').notNull(),
+    method: text('method').notNull(),
+    path: text('path').notNull(),
+    bodyHash: text('body_hash').notNull(),
+    status: integer('status').notNull(),
+    location: text('location'),
+    body: text('body').notNull(),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.principal, t.key] })],
+);

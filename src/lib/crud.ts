@@ -1,9 +1,13 @@
-import type { FastifyInstance } from 'fastify';
-import type { z } from 'zod';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { ProblemError } from '../errors.js';
+import { AuditPage, HistoryQuery } from '../modules/audit/audit.schemas.js';
+import { createAuditService } from '../modules/audit/audit.service.js';
+import { SYSTEM_PRINCIPAL } from '../modules/keys/keys.service.js';
 import { noContent, problemResponses } from './openapi.js';
 import { decodeCursor, type Page, type pageQuerySchema, sendPage } from './pagination.js';
 import { idParams } from './schemas.js';
+import { checkIfMatch, etagOf, idempotent, isNotModified } from './writes.js';
 
 type ListQuery = z.ZodType<z.infer<typeof pageQuerySchema>, unknown>;
 
@@ -39,8 +43,9 @@ export interface CrudSpec<
  * Handlers here are typed by the spec rather than by the type provider (whose inference does not reach
  * through generics); validation and serialization still go through the zod compilers of the app.
  *
- * The five routes every resource has, with the same statuses, headers and problem documentation:
- * list (keyset pages + Link), create (201 + Location), get, patch, delete (204).
+ * The routes every resource has, with the same statuses, headers and problem documentation: list (keyset
+ * pages + Link), create (201 + Location, Idempotency-Key), get (ETag, 304), patch and delete (If-Match;
+ * delete is admin-only), and the change history. Every write and its audit record share one transaction.
  */
 export function registerCrudRoutes<
   Item,
@@ -50,10 +55,13 @@ export function registerCrudRoutes<
   Update extends z.ZodType,
 >(app: FastifyInstance, spec: CrudSpec<Item, Listed, Query, Create, Update>): void {
   const [singular, plural] = spec.names;
+  const resource = singular.charAt(0).toLowerCase() + singular.slice(1);
   const tags = [spec.tag];
   const params = idParams(spec.param);
   const itemPath = `${spec.path}/:${spec.param}`;
   const idOf = (p: unknown) => (p as Record<string, number>)[spec.param] as number;
+  const audit = createAuditService(app.db);
+  const principalOf = (request: FastifyRequest) => request.principal ?? SYSTEM_PRINCIPAL;
 
   app.get(spec.path, {
     schema: {
@@ -62,7 +70,7 @@ export function registerCrudRoutes<
       summary: `List ${spec.noun}s`,
       description: spec.docs?.list,
       querystring: spec.schemas.query,
-      response: { 200: spec.schemas.page, ...problemResponses(400) },
+      response: { 200: spec.schemas.page, ...problemResponses(400, 401) },
     },
     handler: async (request, reply) => {
       const { cursor, ...filter } = request.query as z.infer<Query>;
@@ -75,13 +83,31 @@ export function registerCrudRoutes<
       operationId: `create${singular}`,
       tags,
       summary: `Create ${article(spec.noun)}`,
-      description: spec.docs?.create,
+      description: `${spec.docs?.create ?? ''} ${IDEMPOTENCY_DOC}`.trim(),
+      headers: idempotencyHeaders,
       body: spec.schemas.create,
-      response: { 201: spec.schemas.item, ...problemResponses(400, 409, 413, 415, 422) },
+      response: { 201: spec.schemas.item, ...problemResponses(400, 401, 403, 409, 413, 415, 422, 429) },
     },
     handler: async (request, reply) => {
-      const created = spec.repo.create(request.body as z.infer<Create>);
-      return reply.code(201).header('location', `${spec.path}/${created.id}`).send(created);
+      const result = app.db.transaction(() =>
+        idempotent(app.db, request, () => {
+          const created = spec.repo.create(request.body as z.infer<Create>);
+          audit.record({
+            principal: principalOf(request),
+            resource,
+            resourceId: created.id,
+            operation: 'create',
+            before: null,
+            after: created,
+            requestId: request.id,
+          });
+          return { status: 201, body: created, location: `${spec.path}/${created.id}` };
+        }),
+      );
+      if (result.location) reply.header('location', result.location);
+      if (result.replayed) reply.header('idempotent-replayed', 'true');
+      reply.header('etag', etagOf(result.body));
+      return reply.code(result.status as 201).send(result.body);
     },
   });
 
@@ -90,14 +116,17 @@ export function registerCrudRoutes<
       operationId: `get${singular}`,
       tags,
       summary: `Get ${article(spec.noun)}`,
-      description: spec.docs?.get,
+      description: `${spec.docs?.get ?? ''} Sends an ETag; If-None-Match with it answers 304.`.trim(),
       params,
-      response: { 200: spec.schemas.item, ...problemResponses(400, 404) },
+      response: { 200: spec.schemas.item, 304: notModified, ...problemResponses(400, 401, 404) },
     },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const id = idOf(request.params);
       const item = spec.repo.get(id);
       if (!item) throw spec.notFound(id);
+      const etag = etagOf(item);
+      reply.header('etag', etag);
+      if (isNotModified(request, etag)) return reply.code(304).send();
       return item;
     },
   });
@@ -107,34 +136,107 @@ export function registerCrudRoutes<
       operationId: `update${singular}`,
       tags,
       summary: `Update ${article(spec.noun)}`,
-      description: spec.docs?.update ?? 'Changes the fields sent; `null` clears an optional field.',
+      description: `${spec.docs?.update ?? 'Changes the fields sent; `null` clears an optional field.'} ${IF_MATCH_DOC}`,
       params,
+      headers: ifMatchHeaders,
       body: spec.schemas.update,
-      response: { 200: spec.schemas.item, ...problemResponses(400, 404, 409, 413, 415, 422) },
+      response: {
+        200: spec.schemas.item,
+        ...problemResponses(400, 401, 403, 404, 409, 412, 413, 415, 422, 428, 429),
+      },
     },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const id = idOf(request.params);
-      const item = spec.repo.update(id, request.body as z.infer<Update>);
-      if (!item) throw spec.notFound(id);
-      return item;
+      const updated = app.db.transaction(() => {
+        const before = spec.repo.get(id);
+        if (!before) throw spec.notFound(id);
+        checkIfMatch(request, before, app.writeSettings.requireIfMatch);
+        const after = spec.repo.update(id, request.body as z.infer<Update>) as Item;
+        audit.record({
+          principal: principalOf(request),
+          resource,
+          resourceId: id,
+          operation: 'update',
+          before,
+          after,
+          requestId: request.id,
+        });
+        return after;
+      });
+      reply.header('etag', etagOf(updated));
+      return updated;
     },
   });
 
   app.delete(itemPath, {
+    config: { role: 'admin' },
     schema: {
       operationId: `delete${singular}`,
       tags,
       summary: `Delete ${article(spec.noun)}`,
-      description: spec.docs?.delete,
+      description:
+        `${spec.docs?.delete ?? ''} Hard deletes need an admin key; the audit log keeps the record. ${IF_MATCH_DOC}`.trim(),
       params,
-      response: { ...noContent, ...problemResponses(400, 404, 409) },
+      headers: ifMatchHeaders,
+      response: { ...noContent, ...problemResponses(400, 401, 403, 404, 409, 412, 428, 429) },
     },
     handler: async (request, reply) => {
       const id = idOf(request.params);
-      if (!spec.repo.delete(id)) throw spec.notFound(id);
+      app.db.transaction(() => {
+        const before = spec.repo.get(id);
+        if (!before) throw spec.notFound(id);
+        checkIfMatch(request, before, app.writeSettings.requireIfMatch);
+        spec.repo.delete(id);
+        audit.record({
+          principal: principalOf(request),
+          resource,
+          resourceId: id,
+          operation: 'delete',
+          before,
+          after: null,
+          requestId: request.id,
+        });
+      });
       return reply.code(204).send();
+    },
+  });
+
+  app.get(`${itemPath}/history`, {
+    schema: {
+      operationId: `get${singular}History`,
+      tags,
+      summary: `The change history of ${article(spec.noun)}`,
+      description:
+        'Every create, update, retraction and delete, oldest first, with who made it and the values before and after.',
+      params,
+      querystring: HistoryQuery,
+      response: { 200: AuditPage, ...problemResponses(400, 401, 404) },
+    },
+    handler: async (request, reply) => {
+      const id = idOf(request.params);
+      const { limit, cursor } = request.query as z.infer<typeof HistoryQuery>;
+      const page = audit.list({ resource, resourceId: id, limit, after: decodeCursor(cursor) });
+      if (page.data.length === 0 && cursor === undefined && !spec.repo.get(id)) throw spec.notFound(id);
+      return sendPage(request, reply, page);
     },
   });
 }
 
 const article = (noun: string) => `${/^[aeiou]/.test(noun) ? 'an' : 'a'} ${noun}`;
+
+const IDEMPOTENCY_DOC =
+  'Send an `Idempotency-Key` to make retries safe: the same key and body return the first response without a second record; the same key with another body is a 422.';
+const IF_MATCH_DOC =
+  'Send `If-Match` with the ETag you read: if the record changed since, the answer is 412 and nothing changes.';
+
+const idempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .max(200)
+    .optional()
+    .describe('A unique key per logical request, e.g. a UUID.'),
+});
+const ifMatchHeaders = z.object({
+  'if-match': z.string().max(1000).optional().describe('The ETag of the version you read.'),
+});
+const notModified = z.undefined().describe('Not modified: your copy (If-None-Match) is current.');

@@ -89,6 +89,10 @@ export function buildProblem(request: FastifyRequest, error: FastifyError | Prob
   }
   const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
   if (mapped) return base(mapped.code, mapped.detail ?? error.message);
+  // better-sqlite3's words for a closed handle (shutdown in progress, or a lost database file).
+  if (error.message === 'The database connection is not open') {
+    return base('SERVICE_UNAVAILABLE', 'The database is not available; try again shortly.');
+  }
   if (error.code?.startsWith('SQLITE_CONSTRAINT')) {
     return base('CONFLICT', 'The change conflicts with stored data and was not applied.');
   }
@@ -108,6 +112,7 @@ export const problemsPlugin = fp(
   async (app: FastifyInstance) => {
     app.setErrorHandler((error: FastifyError | ProblemError, request, reply) => {
       const body = buildProblem(request, error);
+      if (error instanceof ProblemError) reply.headers(error.headers);
       if (body.status >= 500) request.log.error({ err: error }, 'request failed');
       else request.log.info({ code: body.code, status: body.status }, 'request rejected');
       return sendProblem(reply, body);

@@ -1,22 +1,41 @@
 import type { FastifyInstance } from 'fastify';
 import supertest from 'supertest';
-import { buildApp } from '../../src/app.js';
+import { type BuildAppOptions, buildApp } from '../../src/app.js';
+import { createKeysService, type Role } from '../../src/modules/keys/keys.service.js';
 import { loadSeedFile } from '../../src/seeds/seed-loader.js';
 
 export interface TestContext {
   app: FastifyInstance;
+  /** Sends requests with an admin key, as the newsroom's own tooling would. */
   api: supertest.Agent;
+  /** Sends requests with no key at all. */
+  anonymous: supertest.Agent;
+  /** One key of each role, created for this app. */
+  keys: Record<Role, string>;
   close(): Promise<void>;
 }
 
 /** A fresh app on its own in-memory database, migrated with the real migrations; optionally seeded. */
 export async function buildTestApp(
-  options: { seed?: boolean; bodyLimit?: number } = {},
+  options: Omit<BuildAppOptions, 'databasePath'> & { seed?: boolean } = {},
 ): Promise<TestContext> {
-  const app = await buildApp({ databasePath: ':memory:', bodyLimit: options.bodyLimit });
-  if (options.seed) loadSeedFile(app.db);
+  const { seed, ...appOptions } = options;
+  const app = await buildApp({ databasePath: ':memory:', ...appOptions });
+  if (seed) loadSeedFile(app.db);
+  const service = createKeysService(app.db);
+  const keys = {
+    admin: service.create('test admin', 'admin').key,
+    editor: service.create('test editor', 'editor').key,
+    reader: service.create('test reader', 'reader').key,
+  };
   await app.ready();
-  return { app, api: supertest.agent(app.server), close: () => app.close() };
+  return {
+    app,
+    api: supertest.agent(app.server).set('authorization', `Bearer ${keys.admin}`),
+    anonymous: supertest.agent(app.server),
+    keys,
+    close: () => app.close(),
+  };
 }
 
 /** What every problem body has, whatever the error. */

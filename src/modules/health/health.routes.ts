@@ -23,7 +23,7 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
         return { status: 'ok' as const, database: 'ok' as const, claims: n };
       } catch (err) {
         app.log.error({ err }, 'health check failed');
-        throw problem('SERVICE_UNAVAILABLE', 'The database does not answer.');
+        throw problem('SERVICE_UNAVAILABLE', 'The database is not available; try again shortly.');
       }
     },
   });

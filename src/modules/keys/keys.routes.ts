@@ -1,0 +1,116 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { KEY_ROLES } from '../../db/schema.js';
+import { problem } from '../../errors.js';
+import { problemResponses } from '../../lib/openapi.js';
+import { idParams, name } from '../../lib/schemas.js';
+import { createAuditService } from '../audit/audit.service.js';
+import { createKeysService, SYSTEM_PRINCIPAL } from './keys.service.js';
+
+const KeySchema = z
+  .object({
+    id: z.number().int(),
+    label: z.string(),
+    role: z.enum(KEY_ROLES),
+    prefix: z
+      .string()
+      .describe('The public start of the key, to recognise it; the secret is never shown again.'),
+    createdAt: z.string(),
+    revokedAt: z.string().nullable(),
+  })
+  .meta({ id: 'ApiKey', description: 'An API key, without its secret.' });
+
+const NewKeySchema = KeySchema.extend({
+  key: z.string().describe('The key itself. Shown once: store it now.'),
+}).meta({ id: 'NewApiKey' });
+
+const CreateKeyBody = z
+  .object({
+    label: name(200).describe('Who or what holds the key, e.g. `Investigations desk`.'),
+    role: z
+      .enum(KEY_ROLES)
+      .describe('`reader` reads, `editor` also writes, `admin` also manages keys and hard-deletes.'),
+  })
+  .strict()
+  .meta({ id: 'CreateApiKey' });
+
+/** Key management: admin only. */
+export const keysRoutes: FastifyPluginAsyncZod = async (app) => {
+  const keys = createKeysService(app.db);
+  const audit = createAuditService(app.db);
+  const tags = ['keys'];
+  const config = { role: 'admin' as const };
+  const notFound = (id: number) => problem('KEY_NOT_FOUND', `API key ${id} does not exist.`);
+
+  app.post('/keys', {
+    config,
+    schema: {
+      operationId: 'createKey',
+      tags,
+      summary: 'Create an API key (shown once)',
+      body: CreateKeyBody,
+      response: { 201: NewKeySchema, ...problemResponses(400, 401, 403, 415, 429) },
+    },
+    handler: async (request, reply) => {
+      const created = app.db.transaction(() => {
+        const made = keys.create(request.body.label, request.body.role);
+        audit.record({
+          principal: request.principal ?? SYSTEM_PRINCIPAL,
+          resource: 'key',
+          resourceId: made.record.id,
+          operation: 'create',
+          before: null,
+          after: made.record,
+          requestId: request.id,
+        });
+        return made;
+      });
+      return reply
+        .code(201)
+        .header('location', `/keys/${created.record.id}`)
+        .header('cache-control', 'no-store')
+        .send({ ...created.record, key: created.key });
+    },
+  });
+
+  app.get('/keys', {
+    config,
+    schema: {
+      operationId: 'listKeys',
+      tags,
+      summary: 'List API keys, without their secrets',
+      response: { 200: z.object({ data: z.array(KeySchema) }), ...problemResponses(401, 403) },
+    },
+    handler: async () => ({ data: keys.list() }),
+  });
+
+  app.delete('/keys/:keyId', {
+    config,
+    schema: {
+      operationId: 'revokeKey',
+      tags,
+      summary: 'Revoke an API key, at once',
+      description: 'The key stops working for the next request. The record stays, marked revoked.',
+      params: idParams('keyId'),
+      response: { 204: z.undefined(), ...problemResponses(400, 401, 403, 404) },
+    },
+    handler: async (request, reply) => {
+      const { keyId } = request.params;
+      app.db.transaction(() => {
+        const before = keys.get(keyId);
+        if (!before) throw notFound(keyId);
+        const after = keys.revoke(keyId);
+        audit.record({
+          principal: request.principal ?? SYSTEM_PRINCIPAL,
+          resource: 'key',
+          resourceId: keyId,
+          operation: 'update',
+          before,
+          after,
+          requestId: request.id,
+        });
+      });
+      return reply.code(204).send();
+    },
+  });
+};
