@@ -63,6 +63,7 @@ describe('attributions', () => {
       event: { id: event.id, title: 'Drone attack in Isfahan' },
       actor: { id: israel.id, name: 'Israel', kind: 'state' },
       claim: fullClaim,
+      retraction: null,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     };

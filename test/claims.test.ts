@@ -103,6 +103,7 @@ describe('POST /claims', () => {
       ],
       quote: expectedQuote(WIRE_TEXT, 'targeted by micro drones'),
       credibility: null,
+      retraction: null,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     };
@@ -139,6 +140,7 @@ describe('POST /claims', () => {
       reportedVia: [],
       quote: expectedQuote(WIRE_TEXT, 'operations were not disrupted'),
       credibility: null,
+      retraction: null,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });

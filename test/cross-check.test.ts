@@ -182,6 +182,7 @@ describe('GET /events/{eventId}/attributions: independent origins', () => {
       expect(positionOf(board, israel.id, position)).toEqual({
         position,
         count: 0,
+        retracted: 0,
         independentOrigins: 0,
         origins: [],
         entries: [],
@@ -589,6 +590,7 @@ describe('GET /events/{eventId}/attributions: shape and errors', () => {
     const empty = (position: string) => ({
       position,
       count: 0,
+      retracted: 0,
       independentOrigins: 0,
       origins: [],
       entries: [],
@@ -609,6 +611,7 @@ describe('GET /events/{eventId}/attributions: shape and errors', () => {
             {
               position: 'speculates',
               count: 1,
+              retracted: 0,
               independentOrigins: 1,
               origins: [
                 { key: `actor:${ministry.id}`, actor: ref(ministry), source: null, claimIds: [claim.id] },
@@ -622,6 +625,7 @@ describe('GET /events/{eventId}/attributions: shape and errors', () => {
                   interestedParty: false,
                   interestedAs: null,
                   claimantReliability: null,
+                  retraction: null,
                 },
               ],
             },

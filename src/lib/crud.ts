@@ -1,11 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { ProblemError } from '../errors.js';
+import { type ProblemError, problem } from '../errors.js';
 import { AuditPage, HistoryQuery } from '../modules/audit/audit.schemas.js';
 import { createAuditService } from '../modules/audit/audit.service.js';
 import { SYSTEM_PRINCIPAL } from '../modules/keys/keys.service.js';
 import { noContent, problemResponses } from './openapi.js';
 import { decodeCursor, type Page, type pageQuerySchema, sendPage } from './pagination.js';
+import { RetractBody } from './retraction.js';
 import { idParams } from './schemas.js';
 import { checkIfMatch, etagOf, idempotent, isNotModified } from './writes.js';
 
@@ -36,6 +37,8 @@ export interface CrudSpec<
     delete(id: number): boolean;
   };
   notFound(id: number): ProblemError;
+  /** Records that can be retracted (kept, flagged, hidden from lists) get POST .../retraction. */
+  retract?: (id: number, by: string, reason: string) => void;
   docs?: { list?: string; create?: string; update?: string; delete?: string; get?: string };
 }
 
@@ -200,6 +203,47 @@ export function registerCrudRoutes<
       return reply.code(204).send();
     },
   });
+
+  const { retract } = spec;
+  if (retract) {
+    app.post(`${itemPath}/retraction`, {
+      schema: {
+        operationId: `retract${singular}`,
+        tags,
+        summary: `Retract ${article(spec.noun)}`,
+        description:
+          'Marks the record retracted (who, when, why). It stays readable and in its history, and lists hide it unless `includeRetracted=true`.',
+        params,
+        body: RetractBody,
+        response: { 200: spec.schemas.item, ...problemResponses(400, 401, 403, 404, 409, 415, 429) },
+      },
+      handler: async (request, reply) => {
+        const id = idOf(request.params);
+        const after = app.db.transaction(() => {
+          const before = spec.repo.get(id);
+          if (!before) throw spec.notFound(id);
+          if ((before as { retraction?: unknown }).retraction) {
+            throw problem('ALREADY_RETRACTED', `${singular} ${id} is already retracted.`);
+          }
+          const principal = principalOf(request);
+          retract(id, principal.label, (request.body as z.infer<typeof RetractBody>).reason);
+          const retracted = spec.repo.get(id) as Item;
+          audit.record({
+            principal,
+            resource,
+            resourceId: id,
+            operation: 'retract',
+            before,
+            after: retracted,
+            requestId: request.id,
+          });
+          return retracted;
+        });
+        reply.header('etag', etagOf(after));
+        return after;
+      },
+    });
+  }
 
   app.get(`${itemPath}/history`, {
     schema: {

@@ -118,6 +118,7 @@ export const openapiPlugin = fp(
     app.get(
       '/openapi.json',
       {
+        config: { public: true },
         schema: {
           operationId: 'getOpenApiDocument',
           tags: ['service'],

@@ -126,15 +126,19 @@ export const problemsPlugin = fp(
     );
 
     // Problem types are dereferenceable: GET /problems/quote-ambiguous explains QUOTE_AMBIGUOUS.
-    app.get('/problems/:slug', { schema: { hide: true } }, async (request, reply) => {
-      const { slug } = request.params as { slug: string };
-      const entry = Object.entries(PROBLEMS).find(([code]) => problemSlug(code) === slug);
-      if (!entry) {
-        return sendProblem(reply, buildProblem(request, problem404(`No problem type is named ${slug}.`)));
-      }
-      const [code, { status, title }] = entry;
-      return { type: problemType(code), code, status, title };
-    });
+    app.get(
+      '/problems/:slug',
+      { config: { public: true }, schema: { hide: true } },
+      async (request, reply) => {
+        const { slug } = request.params as { slug: string };
+        const entry = Object.entries(PROBLEMS).find(([code]) => problemSlug(code) === slug);
+        if (!entry) {
+          return sendProblem(reply, buildProblem(request, problem404(`No problem type is named ${slug}.`)));
+        }
+        const [code, { status, title }] = entry;
+        return { type: problemType(code), code, status, title };
+      },
+    );
   },
   { name: 'problems' },
 );

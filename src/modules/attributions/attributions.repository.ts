@@ -1,9 +1,10 @@
-import { and, asc, eq, gt, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { actors, attributions, claims, events } from '../../db/schema.js';
 import { problem } from '../../errors.js';
 import { type Page, toPage } from '../../lib/pagination.js';
 import { requireReference } from '../../lib/references.js';
+import { retractionOf } from '../../lib/retraction.js';
 import { nowIso } from '../../lib/schemas.js';
 import { createClaimsRepository } from '../claims/claims.repository.js';
 import type { Attribution, AttributionInput, AttributionPatch } from './attributions.schemas.js';
@@ -13,6 +14,7 @@ export interface AttributionFilter {
   actor?: number | undefined;
   position?: Attribution['position'] | undefined;
   claim?: number | undefined;
+  includeRetracted?: boolean | undefined;
   after?: number | undefined;
   limit: number;
 }
@@ -28,6 +30,9 @@ export function createAttributionsRepository(db: Db) {
         position: attributions.position,
         createdAt: attributions.createdAt,
         updatedAt: attributions.updatedAt,
+        retractedAt: attributions.retractedAt,
+        retractedBy: attributions.retractedBy,
+        retractionReason: attributions.retractionReason,
         claimId: attributions.claimId,
         eventId: events.id,
         eventTitle: events.title,
@@ -51,6 +56,7 @@ export function createAttributionsRepository(db: Db) {
         event: { id: r.eventId, title: r.eventTitle },
         actor: { id: r.actorId, name: r.actorName, kind: r.actorKind },
         claim,
+        retraction: retractionOf(r),
         createdAt: r.createdAt,
         updatedAt: r.updatedAt,
       };
@@ -98,6 +104,7 @@ export function createAttributionsRepository(db: Db) {
       if (filter.actor !== undefined) where.push(eq(attributions.actorId, filter.actor));
       if (filter.position) where.push(eq(attributions.position, filter.position));
       if (filter.claim !== undefined) where.push(eq(attributions.claimId, filter.claim));
+      if (!filter.includeRetracted) where.push(isNull(attributions.retractedAt));
       if (filter.after !== undefined) where.push(gt(attributions.id, filter.after));
       const rows = select()
         .where(and(...where))
@@ -134,6 +141,14 @@ export function createAttributionsRepository(db: Db) {
           .run();
         return repo.get(id);
       });
+    },
+
+    markRetracted(id: number, by: string, reason: string): void {
+      const now = nowIso();
+      db.update(attributions)
+        .set({ retractedAt: now, retractedBy: by, retractionReason: reason, updatedAt: now })
+        .where(eq(attributions.id, id))
+        .run();
     },
 
     delete(id: number): boolean {

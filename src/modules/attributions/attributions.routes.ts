@@ -11,6 +11,7 @@ import {
 } from './attributions.schemas.js';
 
 export const attributionsRoutes: FastifyPluginAsync = async (app) => {
+  const attributions = createAttributionsRepository(app.db);
   registerCrudRoutes(app, {
     path: '/attributions',
     param: 'attributionId',
@@ -24,7 +25,8 @@ export const attributionsRoutes: FastifyPluginAsync = async (app) => {
       create: CreateAttributionBody,
       update: UpdateAttributionBody,
     },
-    repo: createAttributionsRepository(app.db),
+    repo: attributions,
+    retract: attributions.markRetracted,
     notFound: (id) => problem('ATTRIBUTION_NOT_FOUND', `Attribution ${id} does not exist.`),
     docs: {
       list: 'Attributions in creation order, each with the carrying claim embedded (claimant, source, chain, quote).',

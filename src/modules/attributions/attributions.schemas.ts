@@ -2,7 +2,8 @@ import { createInsertSchema, createSelectSchema } from 'drizzle-zod';
 import { z } from 'zod';
 import { attributions } from '../../db/schema.js';
 import { pageOf, pageQuerySchema } from '../../lib/pagination.js';
-import { idParam, idSchema } from '../../lib/schemas.js';
+import { RetractionSchema } from '../../lib/retraction.js';
+import { booleanQuery, idParam, idSchema } from '../../lib/schemas.js';
 import { ActorRefSchema } from '../actors/actors.schemas.js';
 import { ClaimSchema } from '../claims/claims.schemas.js';
 import { EventRefSchema } from '../events/events.schemas.js';
@@ -21,6 +22,9 @@ export const AttributionSchema = createSelectSchema(attributions)
     actor: ActorRefSchema.describe('The actor held responsible (or pointedly not).'),
     claim: ClaimSchema.describe(
       'The claim that carries the attribution: its claimant, source and quote are the attribution’s.',
+    ),
+    retraction: RetractionSchema.nullable().describe(
+      'Set when the attribution was retracted; it stays readable.',
     ),
   })
   .meta({
@@ -51,6 +55,7 @@ export const ListAttributionsQuery = pageQuerySchema.extend({
   actor: idParam.optional().describe('Only attributions to this actor.'),
   position: position.optional(),
   claim: idParam.optional().describe('Only attributions carried by this claim.'),
+  includeRetracted: booleanQuery.default(false).describe('Also list retracted attributions.'),
 });
 
 export const AttributionPage = pageOf(AttributionSchema, 'AttributionPage');

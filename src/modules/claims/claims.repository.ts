@@ -1,10 +1,11 @@
-import { and, asc, eq, gt, gte, inArray, lt, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, isNull, lt, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { actors, attributions, claimReportedVia, claims, events, sources } from '../../db/schema.js';
 import { problem } from '../../errors.js';
 import { gradeOf } from '../../lib/grades.js';
 import { type Page, toPage } from '../../lib/pagination.js';
 import { count } from '../../lib/references.js';
+import { retractionOf } from '../../lib/retraction.js';
 import type { Claim } from './claims.schemas.js';
 
 export interface ClaimFilter {
@@ -15,6 +16,7 @@ export interface ClaimFilter {
   stance?: Claim['stance'] | undefined;
   statedAfter?: string | undefined;
   statedBefore?: string | undefined;
+  includeRetracted?: boolean | undefined;
   after?: number | undefined;
   limit: number;
 }
@@ -69,6 +71,9 @@ export function createClaimsRepository(db: Db) {
         credibilityGradedBy: claims.credibilityGradedBy,
         credibilityGradedAt: claims.credibilityGradedAt,
         credibilityRationale: claims.credibilityRationale,
+        retractedAt: claims.retractedAt,
+        retractedBy: claims.retractedBy,
+        retractionReason: claims.retractionReason,
       })
       .from(claims)
       .innerJoin(sources, eq(sources.id, claims.sourceId))
@@ -126,6 +131,7 @@ export function createClaimsRepository(db: Db) {
         gradedAt: r.credibilityGradedAt,
         rationale: r.credibilityRationale,
       }),
+      retraction: retractionOf(r),
       createdAt: r.createdAt,
       updatedAt: r.updatedAt,
     }));
@@ -161,6 +167,7 @@ export function createClaimsRepository(db: Db) {
       if (filter.stance) where.push(eq(claims.stance, filter.stance));
       if (filter.statedAfter) where.push(gte(claims.statedAt, filter.statedAfter));
       if (filter.statedBefore) where.push(lt(claims.statedAt, filter.statedBefore));
+      if (!filter.includeRetracted) where.push(isNull(claims.retractedAt));
       if (filter.after !== undefined) where.push(gt(claims.id, filter.after));
       const rows = select()
         .where(and(...where))
@@ -188,6 +195,14 @@ export function createClaimsRepository(db: Db) {
           .values(actorIds.map((actorId, position) => ({ claimId: id, position, actorId })))
           .run();
       }
+    },
+
+    markRetracted(id: number, by: string, reason: string): void {
+      const now = new Date().toISOString();
+      db.update(claims)
+        .set({ retractedAt: now, retractedBy: by, retractionReason: reason, updatedAt: now })
+        .where(eq(claims.id, id))
+        .run();
     },
 
     /** Deletes a claim no attribution rests on; its chain and links go with it. */

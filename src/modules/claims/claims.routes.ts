@@ -41,6 +41,7 @@ export const claimsRoutes: FastifyPluginAsyncZod = async (app) => {
       update: service.update,
       delete: claims.delete,
     },
+    retract: claims.markRetracted,
     notFound: (id) => problem('CLAIM_NOT_FOUND', `Claim ${id} does not exist.`),
     docs: {
       list: 'Claims in creation order, each with its claimant, source, event, chain and quote embedded. Filters combine with AND.',

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { claims, MODALITIES, STANCES } from '../../db/schema.js';
 import { Credibility } from '../../lib/grades.js';
 import { pageOf, pageQuerySchema } from '../../lib/pagination.js';
+import { RetractionSchema } from '../../lib/retraction.js';
 import { booleanQuery, idParam, idSchema, instant, text, timePrecision } from '../../lib/schemas.js';
 import { ActorRefSchema } from '../actors/actors.schemas.js';
 import { EventRefSchema } from '../events/events.schemas.js';
@@ -58,6 +59,7 @@ export const ClaimSchema = createSelectSchema(claims)
     credibility: Credibility.output
       .nullable()
       .describe('Information credibility grade, if someone has given one.'),
+    retraction: RetractionSchema.nullable().describe('Set when the claim was retracted; it stays readable.'),
   })
   .meta({ id: 'Claim', description: 'What an actor said, anchored to the exact words in a source.' });
 
@@ -139,6 +141,7 @@ const claimFilters = {
   statedAfter: instant
     .optional()
     .describe('Only claims stated at or after this time (claims with no `statedAt` are left out).'),
+  includeRetracted: booleanQuery.default(false).describe('Also list retracted claims.'),
   statedBefore: instant
     .optional()
     .describe('Only claims stated before this time (claims with no `statedAt` are left out).'),

@@ -8,6 +8,9 @@ export interface AttributionRow {
   role: string;
   position: string;
   claimId: number;
+  retractedAt: string | null;
+  retractedBy: string | null;
+  retractionReason: string | null;
 }
 
 /**
@@ -18,7 +21,8 @@ export function createCrossCheckRepository(db: Db) {
   const sqlite = db.$client;
 
   const attributionsOfEvent = sqlite.prepare(
-    `SELECT id, event_id AS eventId, actor_id AS actorId, role, position, claim_id AS claimId
+    `SELECT id, event_id AS eventId, actor_id AS actorId, role, position, claim_id AS claimId,
+            retracted_at AS retractedAt, retracted_by AS retractedBy, retraction_reason AS retractionReason
      FROM attributions WHERE event_id = ? ORDER BY id`,
   );
   const partiesOfEvent = sqlite.prepare(

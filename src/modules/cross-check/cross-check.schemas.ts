@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ATTRIBUTION_POSITIONS, ATTRIBUTION_ROLES, LINK_RELATIONS, STANCES } from '../../db/schema.js';
 import { Reliability } from '../../lib/grades.js';
 import { pageOf, pageQuerySchema } from '../../lib/pagination.js';
+import { RetractionSchema } from '../../lib/retraction.js';
 import { booleanQuery, idParam } from '../../lib/schemas.js';
 import { ActorRefSchema } from '../actors/actors.schemas.js';
 import { ClaimSchema } from '../claims/claims.schemas.js';
@@ -41,13 +42,20 @@ export const BoardEntrySchema = z
       ),
     interestedAs: z.string().nullable().describe('The party role that makes the claimant interested.'),
     claimantReliability: Reliability.output.nullable(),
+    retraction: RetractionSchema.nullable().describe(
+      'Set when the attribution was retracted. Retracted entries (or entries whose claim was retracted) are shown but not counted.',
+    ),
   })
   .meta({ id: 'BoardEntry' });
 
 export const BoardPositionSchema = z
   .object({
     position: z.enum(ATTRIBUTION_POSITIONS),
-    count: z.number().int().describe('Attributions in this position.'),
+    count: z.number().int().describe('Attributions in this position, retracted ones left out.'),
+    retracted: z
+      .number()
+      .int()
+      .describe('Retracted attributions (or attributions on retracted claims) shown here.'),
     independentOrigins: z.number().int().describe('How many independent origins stand behind them.'),
     origins: z.array(OriginSchema),
     entries: z.array(BoardEntrySchema),
@@ -82,6 +90,7 @@ export const TimelineQuery = pageQuerySchema.extend({
   includeSubordinates: booleanQuery.default(false).describe('With `actor`: also the actors below it.'),
   stance: z.enum(STANCES).optional(),
   includeSubevents: booleanQuery.default(false).describe('Also claims about the events under this one.'),
+  includeRetracted: booleanQuery.default(false).describe('Also retracted claims.'),
 });
 
 export const TimelineEntrySchema = z

@@ -10,6 +10,7 @@ import {
 } from '../../domain/independence.js';
 import { gradeOf } from '../../lib/grades.js';
 import { decodeCursorState, encodeCursorState, type Page } from '../../lib/pagination.js';
+import { retractionOf } from '../../lib/retraction.js';
 import { createClaimsRepository } from '../claims/claims.repository.js';
 import type { Claim } from '../claims/claims.schemas.js';
 import { createEventsRepository } from '../events/events.repository.js';
@@ -177,22 +178,28 @@ export function createCrossCheckService(db: Db) {
                 interestedParty: interestedAs !== null,
                 interestedAs,
                 claimantReliability: reliabilityOf(claimantId === null ? undefined : actors.get(claimantId)),
+                retraction: retractionOf(r),
               };
             });
-          const origins = countOrigins(entries.map((e) => e.claim.id));
+          const standing = entries.filter((e) => !e.retraction && !e.claim.retraction);
+          const origins = countOrigins(standing.map((e) => e.claim.id));
           return {
             position,
-            count: entries.length,
+            count: standing.length,
+            retracted: entries.length - standing.length,
             independentOrigins: origins.length,
             origins: describeOrigins(origins),
             entries,
           };
         });
         const held = actors.get(heldId) as ActorRow;
+        const standing = positions.flatMap((p) =>
+          p.entries.filter((e) => !e.retraction && !e.claim.retraction).map((e) => e.claim.id),
+        );
         return {
           actor: refOf(held),
-          count: mine.length,
-          independentOrigins: countOrigins(mine.map((r) => r.claimId)).length,
+          count: standing.length,
+          independentOrigins: countOrigins(standing).length,
           positions,
         };
       });
@@ -213,6 +220,7 @@ export function createCrossCheckService(db: Db) {
         includeSubordinates: boolean;
         stance?: string | undefined;
         includeSubevents: boolean;
+        includeRetracted: boolean;
         limit: number;
         cursor?: string | undefined;
       },
@@ -229,6 +237,7 @@ export function createCrossCheckService(db: Db) {
         );
         params.push(filter.actor);
       }
+      if (!filter.includeRetracted) where.push('c.retracted_at IS NULL');
       if (filter.stance) {
         where.push('c.stance = ?');
         params.push(filter.stance);

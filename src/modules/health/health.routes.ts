@@ -11,6 +11,7 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   const probe = app.db.$client.prepare('SELECT count(*) AS n FROM claims');
 
   app.get('/health', {
+    config: { public: true },
     schema: {
       operationId: 'getHealth',
       tags: ['service'],
