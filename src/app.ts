@@ -14,6 +14,7 @@ import { searchRoutes } from './modules/search/search.routes.js';
 import { sourcesRoutes } from './modules/sources/sources.routes.js';
 import { authPlugin } from './plugins/auth.js';
 import { dbPlugin } from './plugins/db.js';
+import { limitsPlugin } from './plugins/limits.js';
 import { openapiPlugin } from './plugins/openapi.js';
 import { problemsPlugin } from './plugins/problems.js';
 
@@ -37,6 +38,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // Slow or idle clients are cut off rather than holding connections open.
+    connectionTimeout: options.requestTimeoutMs ?? 30_000,
+    requestTimeout: options.requestTimeoutMs ?? 30_000,
+    keepAliveTimeout: options.keepAliveTimeoutMs ?? 5_000,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -46,6 +51,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   await app.register(problemsPlugin);
   await app.register(dbPlugin, { databasePath: options.databasePath });
+  await app.register(limitsPlugin, {
+    rateLimitMax: options.rateLimitMax ?? 600,
+    rateLimitWindowMs: options.rateLimitWindowMs ?? 60_000,
+    corsOrigins: options.corsOrigins ?? [],
+  });
   await app.register(authPlugin, {
     requireKeyForReads: options.requireKeyForReads ?? false,
     bootstrapAdminKey: options.bootstrapAdminKey,

@@ -13,6 +13,19 @@ export const configSchema = z.object({
   REQUIRE_KEY_FOR_READS: booleanFlag.default(false),
   REQUIRE_IF_MATCH: booleanFlag.default(false),
   BOOTSTRAP_ADMIN_KEY: z.string().optional(),
+  RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(600),
+  RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).default(60_000),
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    ),
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
+  KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(5_000),
   BODY_LIMIT: z.coerce
     .number()
     .int()
@@ -30,6 +43,11 @@ export interface AppConfig {
   requireKeyForReads: boolean;
   requireIfMatch: boolean;
   bootstrapAdminKey?: string | undefined;
+  rateLimitMax: number;
+  rateLimitWindowMs: number;
+  corsOrigins: string[];
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
 }
 
 export interface ServerConfig extends AppConfig {
@@ -54,5 +72,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): ServerConfig {
     requireKeyForReads: e.REQUIRE_KEY_FOR_READS,
     requireIfMatch: e.REQUIRE_IF_MATCH,
     bootstrapAdminKey: e.BOOTSTRAP_ADMIN_KEY,
+    rateLimitMax: e.RATE_LIMIT_MAX,
+    rateLimitWindowMs: e.RATE_LIMIT_WINDOW_MS,
+    corsOrigins: e.CORS_ORIGINS,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
   };
 }

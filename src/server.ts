@@ -5,12 +5,9 @@ import { loadSeedFile } from './seeds/seed-loader.js';
 // The only module that reads process.env and listens; everything else takes its settings as arguments.
 const config = loadConfig(process.env);
 
+const { port, host, ...appConfig } = config;
 const app = await buildApp({
-  databasePath: config.databasePath,
-  bodyLimit: config.bodyLimit,
-  requireKeyForReads: config.requireKeyForReads,
-  requireIfMatch: config.requireIfMatch,
-  bootstrapAdminKey: config.bootstrapAdminKey,
+  ...appConfig,
   logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
 });
 
@@ -37,8 +34,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 try {
-  await app.listen({ port: config.port, host: config.host });
-  app.log.info(`docs at http://${config.host}:${config.port}/docs`);
+  await app.listen({ port, host });
+  app.log.info(`docs at http://${host}:${port}/docs`);
 } catch (err) {
   app.log.error({ err }, 'could not start');
   process.exit(1);

@@ -10,12 +10,14 @@ import { createActorsRepository } from '../modules/actors/actors.repository.js';
 import { CreateActorBody } from '../modules/actors/actors.schemas.js';
 import { createAttributionsRepository } from '../modules/attributions/attributions.repository.js';
 import { CreateAttributionBody } from '../modules/attributions/attributions.schemas.js';
+import { createAuditService } from '../modules/audit/audit.service.js';
 import { createClaimLinksRepository } from '../modules/claim-links/claim-links.repository.js';
 import { CreateClaimLinkBody } from '../modules/claim-links/claim-links.schemas.js';
 import { CreateClaimBody } from '../modules/claims/claims.schemas.js';
 import { createClaimsService } from '../modules/claims/claims.service.js';
 import { createEventsRepository } from '../modules/events/events.repository.js';
 import { CreateEventBody } from '../modules/events/events.schemas.js';
+import { SYSTEM_PRINCIPAL } from '../modules/keys/keys.service.js';
 import { createSourcesRepository } from '../modules/sources/sources.repository.js';
 import { CreateSourceBody } from '../modules/sources/sources.schemas.js';
 import { seedsDir } from '../paths.js';
@@ -114,6 +116,19 @@ export function loadSeedFile(db: Db, path: string = DEFAULT_SEED_FILE): SeedResu
     const claims = createClaimsService(db);
     const attributions = createAttributionsRepository(db);
     const links = createClaimLinksRepository(db);
+    const audit = createAuditService(db);
+    // Seeded records have a history like any other: created by the system, from this seed file.
+    const audited = <T extends { id: number }>(resource: string, record: T): T => {
+      audit.record({
+        principal: { ...SYSTEM_PRINCIPAL, label: `seed ${seed.name}` },
+        resource,
+        resourceId: record.id,
+        operation: 'create',
+        before: null,
+        after: record,
+      });
+      return record;
+    };
     const ids = { actor: new Map<string, number>(), source: new Map(), event: new Map(), claim: new Map() };
 
     for (const a of inParentOrder(seed.actors)) {
@@ -121,7 +136,7 @@ export function loadSeedFile(db: Db, path: string = DEFAULT_SEED_FILE): SeedResu
         ...strip(a, 'key', 'parent'),
         parentId: a.parent === null ? null : lookup(ids.actor, 'actor', a.parent),
       });
-      ids.actor.set(a.key, actors.create(body).id);
+      ids.actor.set(a.key, audited('actor', actors.create(body)).id);
     }
     for (const s of seed.sources) {
       const body = CreateSourceBody.parse({
@@ -129,7 +144,7 @@ export function loadSeedFile(db: Db, path: string = DEFAULT_SEED_FILE): SeedResu
         text: readFileSync(join(dir, s.file), 'utf8'),
         publisherId: s.publisher === null ? null : lookup(ids.actor, 'actor', s.publisher),
       });
-      ids.source.set(s.key, sources.create(body).id);
+      ids.source.set(s.key, audited('source', sources.create(body)).id);
     }
     for (const e of inParentOrder(seed.events)) {
       const body = CreateEventBody.parse({
@@ -140,7 +155,7 @@ export function loadSeedFile(db: Db, path: string = DEFAULT_SEED_FILE): SeedResu
           role: p.role,
         })),
       });
-      ids.event.set(e.key, events.create(body).id);
+      ids.event.set(e.key, audited('event', events.create(body)).id);
     }
     for (const c of seed.claims) {
       const body = CreateClaimBody.parse({
@@ -151,7 +166,7 @@ export function loadSeedFile(db: Db, path: string = DEFAULT_SEED_FILE): SeedResu
         reportedViaIds: c.reportedVia.map((k) => lookup(ids.actor, 'actor', k)),
       });
       try {
-        ids.claim.set(c.key, claims.create(body).id);
+        ids.claim.set(c.key, audited('claim', claims.create(body)).id);
       } catch (err) {
         throw new Error(`seed claim "${c.key}" could not be stored: ${(err as Error).message}`, {
           cause: err,
@@ -159,22 +174,28 @@ export function loadSeedFile(db: Db, path: string = DEFAULT_SEED_FILE): SeedResu
       }
     }
     for (const a of seed.attributions) {
-      attributions.create(
-        CreateAttributionBody.parse({
-          ...strip(a, 'event', 'actor', 'claim'),
-          eventId: lookup(ids.event, 'event', a.event),
-          actorId: lookup(ids.actor, 'actor', a.actor),
-          claimId: lookup(ids.claim, 'claim', a.claim),
-        }),
+      audited(
+        'attribution',
+        attributions.create(
+          CreateAttributionBody.parse({
+            ...strip(a, 'event', 'actor', 'claim'),
+            eventId: lookup(ids.event, 'event', a.event),
+            actorId: lookup(ids.actor, 'actor', a.actor),
+            claimId: lookup(ids.claim, 'claim', a.claim),
+          }),
+        ),
       );
     }
     for (const l of seed.links) {
-      links.create(
-        CreateClaimLinkBody.parse({
-          ...strip(l, 'from', 'to'),
-          fromClaimId: lookup(ids.claim, 'claim', l.from),
-          toClaimId: lookup(ids.claim, 'claim', l.to),
-        }),
+      audited(
+        'claimLink',
+        links.create(
+          CreateClaimLinkBody.parse({
+            ...strip(l, 'from', 'to'),
+            fromClaimId: lookup(ids.claim, 'claim', l.from),
+            toClaimId: lookup(ids.claim, 'claim', l.to),
+          }),
+        ),
       );
     }
     db.insert(seedLoads)

@@ -1,0 +1,56 @@
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { problem } from '../errors.js';
+import { createKeysService } from '../modules/keys/keys.service.js';
+
+export interface LimitsOptions {
+  /** Requests per window for each API key, and for each address without a valid key. */
+  rateLimitMax: number;
+  rateLimitWindowMs: number;
+  /** Origins allowed to call the API from a browser; none by default. */
+  corsOrigins: string[];
+}
+
+/**
+ * What protects the service from a hostile or runaway client: rate limits per key and per address,
+ * security headers, and CORS closed unless origins are configured. Registered before authentication,
+ * so failed key guesses count against the caller's address.
+ */
+export const limitsPlugin = fp(
+  async (app: FastifyInstance, opts: LimitsOptions) => {
+    const keys = createKeysService(app.db);
+
+    await app.register(rateLimit, {
+      max: opts.rateLimitMax,
+      timeWindow: opts.rateLimitWindowMs,
+      keyGenerator: (request) => {
+        const token = /^Bearer +(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+        const principal = token ? keys.authenticate(token) : null;
+        return principal ? `key:${principal.keyId}` : `ip:${request.ip}`;
+      },
+      errorResponseBuilder: (_request, context) =>
+        problem(
+          'RATE_LIMITED',
+          `Rate limit of ${context.max} requests per ${context.after} reached; retry later.`,
+        ),
+    });
+
+    await app.register(helmet, {
+      global: true,
+      // The API serves JSON: nothing may be framed or loaded from its responses. The docs page sets its own policy.
+      contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+      hsts: false,
+    });
+
+    await app.register(cors, {
+      origin: opts.corsOrigins.length > 0 ? opts.corsOrigins : false,
+      methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
+      allowedHeaders: ['authorization', 'content-type', 'if-match', 'if-none-match', 'idempotency-key'],
+      exposedHeaders: ['etag', 'location', 'link', 'x-request-id', 'retry-after', 'idempotent-replayed'],
+    });
+  },
+  { name: 'limits', dependencies: ['db'] },
+);
