@@ -84,6 +84,32 @@ function dropInputSuffix<T>(document: T): T {
   return JSON.parse(json) as T;
 }
 
+const WRITE_METHODS = new Set(['post', 'put', 'patch', 'delete']);
+
+// Writes need a bearer key; reads take one optionally (required when the service is set to).
+function declareSecurity<T>(document: T): T {
+  const doc = document as {
+    paths?: Record<string, Record<string, { security?: unknown }>>;
+    components?: { securitySchemes?: Record<string, unknown> };
+  };
+  doc.components ??= {};
+  doc.components.securitySchemes = {
+    apiKey: {
+      type: 'http',
+      scheme: 'bearer',
+      description:
+        'An API key: `Authorization: Bearer clk_…`. Create one with `npm run keys -- create --role editor`.',
+    },
+  };
+  for (const [path, item] of Object.entries(doc.paths ?? {})) {
+    for (const [method, operation] of Object.entries(item)) {
+      if (path === '/health' || path === '/openapi.json') continue;
+      operation.security = WRITE_METHODS.has(method) ? [{ apiKey: [] }] : [{}, { apiKey: [] }];
+    }
+  }
+  return document;
+}
+
 /** Serves the OpenAPI 3.1 document built from the route schemas, and an offline docs page at /docs. */
 export const openapiPlugin = fp(
   async (app: FastifyInstance) => {
@@ -112,7 +138,7 @@ export const openapiPlugin = fp(
       },
       transform: jsonSchemaTransform,
       transformObject: (input) =>
-        pruneUnusedSchemas(describeDefaultResponses(jsonSchemaTransformObject(input))),
+        declareSecurity(pruneUnusedSchemas(describeDefaultResponses(jsonSchemaTransformObject(input)))),
     });
 
     app.get(
