@@ -49,13 +49,13 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   // A JSON API: anything but JSON is a 415, not a string handed to the validators.
   app.removeContentTypeParser(['text/plain']);
 
-  await app.register(problemsPlugin);
   await app.register(dbPlugin, { databasePath: options.databasePath });
   await app.register(limitsPlugin, {
     rateLimitMax: options.rateLimitMax ?? 600,
     rateLimitWindowMs: options.rateLimitWindowMs ?? 60_000,
     corsOrigins: options.corsOrigins ?? [],
   });
+  await app.register(problemsPlugin);
   await app.register(authPlugin, {
     requireKeyForReads: options.requireKeyForReads ?? false,
     bootstrapAdminKey: options.bootstrapAdminKey,

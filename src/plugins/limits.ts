@@ -23,21 +23,6 @@ export const limitsPlugin = fp(
   async (app: FastifyInstance, opts: LimitsOptions) => {
     const keys = createKeysService(app.db);
 
-    await app.register(rateLimit, {
-      max: opts.rateLimitMax,
-      timeWindow: opts.rateLimitWindowMs,
-      keyGenerator: (request) => {
-        const token = /^Bearer +(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
-        const principal = token ? keys.authenticate(token) : null;
-        return principal ? `key:${principal.keyId}` : `ip:${request.ip}`;
-      },
-      errorResponseBuilder: (_request, context) =>
-        problem(
-          'RATE_LIMITED',
-          `Rate limit of ${context.max} requests per ${context.after} reached; retry later.`,
-        ),
-    });
-
     await app.register(helmet, {
       global: true,
       // The API serves JSON: nothing may be framed or loaded from its responses. The docs page sets its own policy.
@@ -51,6 +36,27 @@ export const limitsPlugin = fp(
       allowedHeaders: ['authorization', 'content-type', 'if-match', 'if-none-match', 'idempotency-key'],
       exposedHeaders: ['etag', 'location', 'link', 'x-request-id', 'retry-after', 'idempotent-replayed'],
     });
+
+    // Headers first, so that 429s carry them too. Then one app-level onRequest hook, added before the
+    // auth plugin's, so that every request is counted before anything can reject it: failed key
+    // guesses, 404s and problem pages included. (Per-route limiting, the plugin's default, runs after
+    // app-level hooks and never sees rejected requests.)
+    await app.register(rateLimit, {
+      global: false,
+      max: opts.rateLimitMax,
+      timeWindow: opts.rateLimitWindowMs,
+      keyGenerator: (request) => {
+        const token = /^Bearer +(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+        const principal = token ? keys.authenticate(token) : null;
+        return principal ? `key:${principal.keyId}` : `ip:${request.ip}`;
+      },
+      errorResponseBuilder: (_request, context) =>
+        problem(
+          'RATE_LIMITED',
+          `Rate limit of ${context.max} requests per ${context.after} reached; retry later.`,
+        ),
+    });
+    app.addHook('onRequest', app.rateLimit());
   },
   { name: 'limits', dependencies: ['db'] },
 );

@@ -61,6 +61,7 @@ const writable = createInsertSchema(sources, {
   language: () =>
     z
       .string()
+      .max(35)
       .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'Must be a BCP 47 language tag such as `en` or `fa-IR`')
       .nullable(),
   text: () =>
