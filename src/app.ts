@@ -16,7 +16,7 @@ import { authPlugin } from './plugins/auth.js';
 import { dbPlugin } from './plugins/db.js';
 import { limitsPlugin } from './plugins/limits.js';
 import { openapiPlugin } from './plugins/openapi.js';
-import { problemsPlugin } from './plugins/problems.js';
+import { buildProblem, problemsPlugin, sendProblem } from './plugins/problems.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -42,6 +42,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     connectionTimeout: options.requestTimeoutMs ?? 30_000,
     requestTimeout: options.requestTimeoutMs ?? 30_000,
     keepAliveTimeout: options.keepAliveTimeoutMs ?? 5_000,
+    // Errors raised by the router itself (a malformed URL) bypass the error handler: shape them here.
+    frameworkErrors: (error, request, reply) => sendProblem(reply, buildProblem(request, error)),
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
