@@ -16,7 +16,9 @@ export const text = (max: number) =>
     .refine((s) => !s.includes('\u0000'), { message: 'Contains a NUL character' });
 
 export const name = (max = 300) =>
-  text(max).refine((s) => s.trim().length > 0, { message: 'Must not be blank' });
+  text(max)
+    .min(1)
+    .refine((s) => s.trim().length > 0, { message: 'Must not be blank' });
 
 /** A record id in a JSON body. */
 export const idSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER).describe('A record id.');

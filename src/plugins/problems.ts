@@ -34,6 +34,10 @@ const FASTIFY_CODES: Record<string, { code: ProblemCode; detail?: string }> = {
   },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'BAD_REQUEST' },
   FST_ERR_BAD_URL: { code: 'BAD_REQUEST' },
+  FST_ERR_MAX_PARAM_LENGTH: {
+    code: 'BAD_REQUEST',
+    detail: 'A path segment is longer than any id or name this service accepts.',
+  },
   FST_ERR_NOT_FOUND: { code: 'ROUTE_NOT_FOUND' },
 };
 
@@ -98,7 +102,9 @@ export function buildProblem(request: FastifyRequest, error: FastifyError | Prob
   }
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {
-    return { ...base('BAD_REQUEST', error.message), status, title: 'Bad request' };
+    // Any other client error keeps its status when the catalogue has a code for it, else it is a 400.
+    const sameStatus = (Object.keys(PROBLEMS) as ProblemCode[]).find((c) => PROBLEMS[c].status === status);
+    return base(sameStatus ?? 'BAD_REQUEST', error.message);
   }
   return base('INTERNAL_ERROR', 'The server failed to handle the request. It has been logged.');
 }
