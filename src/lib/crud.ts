@@ -4,11 +4,11 @@ import { type ProblemError, problem } from '../errors.js';
 import { AuditPage, HistoryQuery } from '../modules/audit/audit.schemas.js';
 import { createAuditService } from '../modules/audit/audit.service.js';
 import { SYSTEM_PRINCIPAL } from '../modules/keys/keys.service.js';
-import { noContent, problemResponses } from './openapi.js';
+import { noContent, notModified, problemResponses } from './openapi.js';
 import { decodeCursor, type Page, type pageQuerySchema, sendPage } from './pagination.js';
 import { RetractBody } from './retraction.js';
 import { idParams } from './schemas.js';
-import { checkIfMatch, etagOf, idempotent, isNotModified } from './writes.js';
+import { checkIfMatch, etagOf, idempotent, sendWithEtag } from './writes.js';
 
 type ListQuery = z.ZodType<z.infer<typeof pageQuerySchema>, unknown>;
 
@@ -127,10 +127,7 @@ export function registerCrudRoutes<
       const id = idOf(request.params);
       const item = spec.repo.get(id);
       if (!item) throw spec.notFound(id);
-      const etag = etagOf(item);
-      reply.header('etag', etag);
-      if (isNotModified(request, etag)) return reply.code(304).send();
-      return item;
+      return sendWithEtag(request, reply, item);
     },
   });
 
@@ -283,4 +280,3 @@ const idempotencyHeaders = z.object({
 const ifMatchHeaders = z.object({
   'if-match': z.string().max(1000).optional().describe('The ETag of the version you read.'),
 });
-const notModified = z.undefined().describe('Not modified: your copy (If-None-Match) is current.');

@@ -33,3 +33,4 @@ export function problemResponses(...statuses: number[]) {
 }
 
 export const noContent = { 204: z.undefined().describe('Deleted.') };
+export const notModified = z.undefined().describe('Not modified: your copy (If-None-Match) is current.');

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/client.js';
 import { idempotencyRecords } from '../db/schema.js';
 import { problem } from '../errors.js';
@@ -39,6 +39,14 @@ export function isNotModified(request: FastifyRequest, etag: string): boolean {
   const header = request.headers['if-none-match'];
   if (header === undefined) return false;
   return header.split(',').some((t) => t.trim() === '*' || t.trim() === etag || t.trim() === `W/${etag}`);
+}
+
+/** Sends a single-resource representation with its ETag, or a 304 when the client's copy is current. */
+export function sendWithEtag<T>(request: FastifyRequest, reply: FastifyReply, body: T) {
+  const etag = etagOf(body);
+  reply.header('etag', etag);
+  if (isNotModified(request, etag)) return reply.code(304).send();
+  return body;
 }
 
 export interface StoredResponse {

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { problem } from '../../errors.js';
-import { problemResponses } from '../../lib/openapi.js';
+import { notModified, problemResponses } from '../../lib/openapi.js';
 import { decodeCursor, sendPage } from '../../lib/pagination.js';
 import { idParams } from '../../lib/schemas.js';
+import { sendWithEtag } from '../../lib/writes.js';
 import { createClaimLinksRepository } from '../claim-links/claim-links.repository.js';
 import { ClaimLinkPage } from '../claim-links/claim-links.schemas.js';
 import { createClaimsRepository } from '../claims/claims.repository.js';
@@ -41,12 +42,12 @@ export const crossCheckRoutes: FastifyPluginAsyncZod = async (app) => {
         `themselves. Claims by a party to the event (or a body under one) are flagged as interested. ${INDEPENDENCE_RULE}`,
       params: idParams('eventId'),
       querystring: BoardQuery,
-      response: { 200: AttributionBoardSchema, ...problemResponses(400, 404) },
+      response: { 200: AttributionBoardSchema, 304: notModified, ...problemResponses(400, 404) },
     },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const board = service.board(request.params.eventId, request.query);
       if (!board) throw eventNotFound(request.params.eventId);
-      return board;
+      return sendWithEtag(request, reply, board);
     },
   });
 
@@ -124,12 +125,12 @@ export const crossCheckRoutes: FastifyPluginAsyncZod = async (app) => {
         'the text still matches it), the quote and whether it verifies, the claim’s links in and out, and the ' +
         'attributions it carries.',
       params: idParams('claimId'),
-      response: { 200: ProvenanceSchema, ...problemResponses(400, 404) },
+      response: { 200: ProvenanceSchema, 304: notModified, ...problemResponses(400, 404) },
     },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const provenance = service.provenance(request.params.claimId);
       if (!provenance) throw claimNotFound(request.params.claimId);
-      return provenance;
+      return sendWithEtag(request, reply, provenance);
     },
   });
 };
