@@ -885,21 +885,24 @@ describe('etag: the cross-checking views', () => {
       expect(board.headers.etag).toMatch(/^"[A-Za-z0-9_-]{27}"$/);
       const fresh = await seeded.api
         .get(`/events/${event.id}/attributions`)
-        .set('if-none-match', board.headers.etag);
+        .set('if-none-match', String(board.headers.etag));
       expect(fresh.status).toBe(304);
       expect(fresh.text).toBe('');
 
       const claimId = board.body.actors[0].positions[0].entries[0].claim.id;
       const provenance = await seeded.api.get(`/claims/${claimId}/provenance`).expect(200);
       expect(
-        (await seeded.api.get(`/claims/${claimId}/provenance`).set('if-none-match', provenance.headers.etag))
-          .status,
+        (
+          await seeded.api
+            .get(`/claims/${claimId}/provenance`)
+            .set('if-none-match', String(provenance.headers.etag))
+        ).status,
       ).toBe(304);
 
       await seeded.api.patch(`/claims/${claimId}`).send({ text: 'Reworded.' }).expect(200);
       const changed = await seeded.api
         .get(`/claims/${claimId}/provenance`)
-        .set('if-none-match', provenance.headers.etag);
+        .set('if-none-match', String(provenance.headers.etag));
       expect(changed.status).toBe(200);
       expect(changed.headers.etag).not.toBe(provenance.headers.etag);
     } finally {
