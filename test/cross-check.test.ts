@@ -186,6 +186,7 @@ describe('GET /events/{eventId}/attributions: independent origins', () => {
         independentOrigins: 0,
         origins: [],
         entries: [],
+        moreEntries: 0,
       });
     }
 
@@ -594,6 +595,7 @@ describe('GET /events/{eventId}/attributions: shape and errors', () => {
       independentOrigins: 0,
       origins: [],
       entries: [],
+      moreEntries: 0,
     });
     expect(res.body).toEqual({
       event: { id: event.id, title: event.title, parties: [] },
@@ -628,6 +630,7 @@ describe('GET /events/{eventId}/attributions: shape and errors', () => {
                   retraction: null,
                 },
               ],
+              moreEntries: 0,
             },
           ],
         },

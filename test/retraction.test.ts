@@ -113,3 +113,28 @@ describe('retraction', () => {
     expect(all.body.data.map((e: { claim: { id: number } }) => e.claim.id)).toEqual([claim.id]);
   });
 });
+
+describe('the board at scale', () => {
+  it('shows the first entries per position but counts them all, and says how many more there are', async () => {
+    const { israel, event } = await boardCase();
+    const source = await createSource(ctx.api, { title: 'Second story' });
+    for (const name of ['Outlet A', 'Outlet B']) {
+      const outlet = await createActor(ctx.api, { name, kind: 'media_outlet' });
+      const claim = await createClaim(ctx.api, {
+        sourceId: source.id,
+        claimantId: outlet.id,
+        eventId: event.id,
+      });
+      await createAttribution(ctx.api, { eventId: event.id, actorId: israel.id, claimId: claim.id });
+    }
+    const board = (await ctx.api.get(`/events/${event.id}/attributions?entries=1`)).body;
+    const asserts = board.actors[0].positions[0];
+    expect(asserts).toMatchObject({ count: 3, independentOrigins: 3, moreEntries: 2 });
+    expect(asserts.entries).toHaveLength(1);
+    expect(asserts.origins).toHaveLength(3);
+    const none = (await ctx.api.get(`/events/${event.id}/attributions?entries=0`)).body.actors[0]
+      .positions[0];
+    expect(none).toMatchObject({ count: 3, entries: [], moreEntries: 3 });
+    expect((await ctx.api.get(`/events/${event.id}/attributions?entries=101`)).status).toBe(400);
+  });
+});

@@ -11,6 +11,10 @@ export interface AttributionRow {
   retractedAt: string | null;
   retractedBy: string | null;
   retractionReason: string | null;
+  /** The carrying claim's claimant, source and retraction, enough to count origins without loading it. */
+  claimantId: number | null;
+  sourceId: number;
+  claimRetracted: number;
 }
 
 /**
@@ -21,9 +25,10 @@ export function createCrossCheckRepository(db: Db) {
   const sqlite = db.$client;
 
   const attributionsOfEvent = sqlite.prepare(
-    `SELECT id, event_id AS eventId, actor_id AS actorId, role, position, claim_id AS claimId,
-            retracted_at AS retractedAt, retracted_by AS retractedBy, retraction_reason AS retractionReason
-     FROM attributions WHERE event_id = ? ORDER BY id`,
+    `SELECT a.id, a.event_id AS eventId, a.actor_id AS actorId, a.role, a.position, a.claim_id AS claimId,
+            a.retracted_at AS retractedAt, a.retracted_by AS retractedBy, a.retraction_reason AS retractionReason,
+            c.claimant_id AS claimantId, c.source_id AS sourceId, c.retracted_at IS NOT NULL AS claimRetracted
+     FROM attributions a JOIN claims c ON c.id = a.claim_id WHERE a.event_id = ? ORDER BY a.id`,
   );
   const partiesOfEvent = sqlite.prepare(
     'SELECT actor_id AS actorId, role FROM event_parties WHERE event_id = ? ORDER BY actor_id, role',
@@ -108,6 +113,7 @@ export function createCrossCheckRepository(db: Db) {
       const representative = new Map(components.map((c) => [c.seed, c.representative]));
       const actorParents = this.actorParents(actorIds);
       return {
+        actorParents,
         contextFor(subset: Iterable<number>): OriginContext {
           const firstOf = new Map<number, number>();
           const repeats: [number, number][] = [];

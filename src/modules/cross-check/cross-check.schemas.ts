@@ -55,10 +55,26 @@ export const BoardPositionSchema = z
     retracted: z
       .number()
       .int()
-      .describe('Retracted attributions (or attributions on retracted claims) shown here.'),
+      .describe(
+        'Retracted attributions (or attributions on retracted claims) in this position; not counted.',
+      ),
     independentOrigins: z.number().int().describe('How many independent origins stand behind them.'),
-    origins: z.array(OriginSchema),
-    entries: z.array(BoardEntrySchema),
+    origins: z
+      .array(OriginSchema)
+      .describe(
+        'The origins, by lowest claim id; beyond 50, the 50 with the most claims (`independentOrigins` counts them all).',
+      ),
+    entries: z
+      .array(BoardEntrySchema)
+      .describe(
+        'The first attributions in this position, oldest first, retracted ones flagged (see `entries`).',
+      ),
+    moreEntries: z
+      .number()
+      .int()
+      .describe(
+        'How many attributions are not shown; list them with `GET /attributions?event=&actor=&position=&includeRetracted=true`.',
+      ),
   })
   .meta({ id: 'BoardPosition' });
 
@@ -83,7 +99,18 @@ export const AttributionBoardSchema = z
     description: `Who holds whom responsible for an event, position by position, with independent origins. ${INDEPENDENCE_RULE}`,
   });
 
-export const BoardQuery = z.object({ foldToTopLevel });
+export const BoardQuery = z.object({
+  foldToTopLevel,
+  entries: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(100)
+    .default(20)
+    .describe(
+      'How many entries to show per actor and position (oldest first); counts always cover them all.',
+    ),
+});
 
 export const TimelineQuery = pageQuerySchema.extend({
   actor: idParam.optional().describe('Only claims by this actor.'),

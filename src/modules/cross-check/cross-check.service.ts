@@ -27,6 +27,24 @@ type Board = z.infer<typeof AttributionBoardSchema>;
 type BoardEntry = z.infer<typeof BoardEntrySchema>;
 type TimelineEntry = z.infer<typeof TimelineEntrySchema>;
 type Provenance = z.infer<typeof ProvenanceSchema>;
+type SourceRef = { id: number; title: string; url: string | null; publishedAt: string | null };
+type DescribedOrigin = {
+  key: string;
+  actor: { id: number; name: string; kind: ActorRow['kind'] } | null;
+  source: SourceRef | null;
+  claimIds: number[];
+};
+
+/** At most this many origins are named per position: the largest, kept in the rule's order (lowest claim id). */
+const ORIGINS_SHOWN = 50;
+const largestFirst = (origins: Origin[]) =>
+  origins.length <= ORIGINS_SHOWN
+    ? origins
+    : [...origins]
+        .sort((a, b) => b.claimIds.length - a.claimIds.length || a.key.localeCompare(b.key))
+        .slice(0, ORIGINS_SHOWN)
+        .sort((a, b) => (a.claimIds[0] ?? 0) - (b.claimIds[0] ?? 0));
+
 type ActorRow = {
   id: number;
   name: string;
@@ -83,25 +101,32 @@ export function createCrossCheckService(db: Db) {
   const refOf = (a: ActorRow) => ({ id: a.id, name: a.name, kind: a.kind });
   const reliabilityOf = (a: ActorRow | undefined) => (a ? gradeOf(a) : null);
 
-  /** Describes origins with names rather than bare keys. */
-  function describeOrigins(origins: Origin[]) {
+  /** Describes origins with names rather than bare keys, keyed by origin key. */
+  function describeOrigins(origins: Origin[]): Map<string, DescribedOrigin> {
     const actors = actorsById(origins.flatMap((o) => (o.actorId === null ? [] : [o.actorId])));
     const sourceIds = origins.flatMap((o) => (o.sourceId === null ? [] : [o.sourceId]));
     const sources = new Map(
-      (sourceIds.length === 0 ? [] : (sourceRefs.all(JSON.stringify(sourceIds)) as { id: number }[])).map(
-        (s) => [s.id, s as { id: number; title: string; url: string | null; publishedAt: string | null }],
-      ),
+      (sourceIds.length === 0 ? [] : (sourceRefs.all(JSON.stringify(sourceIds)) as SourceRef[])).map((x) => [
+        x.id,
+        x,
+      ]),
     );
-    return origins.map((o) => {
-      const actor = o.actorId === null ? undefined : actors.get(o.actorId);
-      return {
-        key: o.key,
-        actor: actor ? refOf(actor) : null,
-        source: o.sourceId === null ? null : (sources.get(o.sourceId) ?? null),
-        claimIds: o.claimIds,
-      };
-    });
+    return new Map(
+      origins.map((o) => {
+        const actor = o.actorId === null ? undefined : actors.get(o.actorId);
+        const described = {
+          key: o.key,
+          actor: actor ? refOf(actor) : null,
+          source: o.sourceId === null ? null : (sources.get(o.sourceId) ?? null),
+          claimIds: o.claimIds,
+        };
+        return [o.key, described];
+      }),
+    );
   }
+
+  /** The parent map for one actor not already known (a claimant outside the board's origin context). */
+  const actorParentsOf = (actorId: number) => repo.actorParents([actorId]);
 
   /** Ancestors of an actor, itself included, guarding against a loop. */
   function lineage(actorId: number, parents: ReadonlyMap<number, number | null>): number[] {
@@ -118,91 +143,114 @@ export function createCrossCheckService(db: Db) {
 
   return {
     /** The attribution board of an event, or null when the event does not exist. */
-    board(eventId: number, options: { foldToTopLevel: boolean }): Board | null {
+    board(eventId: number, options: { foldToTopLevel: boolean; entries: number }): Board | null {
       const event = events.get(eventId);
       if (!event) return null;
       const rows = repo.attributionsOfEvent(eventId);
-      const claimIds = [...new Set(rows.map((r) => r.claimId))];
-      const carried = claims.byIds(claimIds);
-      const originClaims = [...carried.values()].map((c) => ({
-        id: c.id,
-        claimantId: c.claimant?.id ?? null,
-        sourceId: c.source.id,
+      const originClaims = [...new Map(rows.map((r) => [r.claimId, r])).values()].map((r) => ({
+        id: r.claimId,
+        claimantId: r.claimantId,
+        sourceId: r.sourceId,
       }));
-      const origins = repo.originContext(originClaims);
-      const context: OriginContext = origins.contextFor(originClaims.map((c) => c.id));
-      const parents = context.actorParents ?? new Map();
-      const heldIds = [...new Set(rows.map((r) => r.actorId))];
-      const actors = actorsById([
-        ...heldIds,
-        ...originClaims.flatMap((c) => (c.claimantId ? [c.claimantId] : [])),
-      ]);
-      const partyRoles = new Map<number, string>();
-      for (const p of event.parties) if (!partyRoles.has(p.actor.id)) partyRoles.set(p.actor.id, p.role);
-
+      const originsOf = repo.originContext(originClaims);
+      const baseContext = originsOf.contextFor([]);
       const originOptions = { foldToTopLevel: options.foldToTopLevel };
-      const countOrigins = (ids: number[]) => {
-        const set = new Set(ids);
+      const claimById = new Map(originClaims.map((c) => [c.id, c]));
+      const countOrigins = (claimIds: number[]) => {
+        const set = new Set(claimIds);
         return independentOrigins(
-          originClaims.filter((c) => set.has(c.id)),
-          origins.contextFor(set),
+          [...set].map((id) => claimById.get(id) as (typeof originClaims)[number]),
+          originsOf.contextFor(set),
           originOptions,
         );
       };
+      const isStanding = (r: (typeof rows)[number]) => r.retractedAt === null && !r.claimRetracted;
 
-      const boardActors = heldIds.map((heldId) => {
-        const mine = rows.filter((r) => r.actorId === heldId);
-        const positions = ATTRIBUTION_POSITIONS.map((position) => {
-          const entries: BoardEntry[] = mine
-            .filter((r) => r.position === position)
-            .map((r) => {
-              const claim = carried.get(r.claimId) as Claim;
-              const claimantId = claim.claimant?.id ?? null;
-              let interestedAs: string | null = null;
-              if (claimantId !== null) {
-                for (const ancestor of lineage(claimantId, parents)) {
-                  const role =
-                    ancestor === heldId ? (partyRoles.get(ancestor) ?? 'accused') : partyRoles.get(ancestor);
-                  if (role) {
-                    interestedAs = role;
-                    break;
-                  }
-                }
-              }
-              const origin = originClaims.find((c) => c.id === claim.id);
-              return {
-                attributionId: r.id,
-                role: r.role as BoardEntry['role'],
-                claim,
-                originKey: origin ? originKeyOf(origin, context, originOptions) : `source:${claim.source.id}`,
-                interestedParty: interestedAs !== null,
-                interestedAs,
-                claimantReliability: reliabilityOf(claimantId === null ? undefined : actors.get(claimantId)),
-                retraction: retractionOf(r),
-              };
-            });
-          const standing = entries.filter((e) => !e.retraction && !e.claim.retraction);
-          const origins = countOrigins(standing.map((e) => e.claim.id));
+      // Group by the actor held responsible, then by position; rows come in attribution order.
+      const byActor = new Map<number, Map<string, typeof rows>>();
+      for (const r of rows) {
+        const positions = byActor.get(r.actorId) ?? new Map<string, typeof rows>();
+        positions.set(r.position, [...(positions.get(r.position) ?? []), r]);
+        byActor.set(r.actorId, positions);
+      }
+
+      // Only the entries shown are loaded whole, in one query for the board.
+      const shownRows = [...byActor.values()].flatMap((positions) =>
+        [...positions.values()].flatMap((list) => list.slice(0, options.entries)),
+      );
+      const shownClaims = claims.byIds(shownRows.map((r) => r.claimId));
+      const partyRoles = new Map<number, string>();
+      for (const p of event.parties) if (!partyRoles.has(p.actor.id)) partyRoles.set(p.actor.id, p.role);
+
+      const counted = [...byActor.entries()].map(([heldId, positions]) => ({
+        heldId,
+        positions: ATTRIBUTION_POSITIONS.map((position) => {
+          const list = positions.get(position) ?? [];
+          const standing = list.filter(isStanding);
+          const origins = countOrigins(standing.map((r) => r.claimId));
+          return { position, list, standing, origins };
+        }),
+        origins: countOrigins(
+          [...positions.values()].flatMap((list) => list.filter(isStanding).map((r) => r.claimId)),
+        ),
+      }));
+
+      const shownOrigins = counted.flatMap((a) => a.positions.flatMap((p) => largestFirst(p.origins)));
+      const described = describeOrigins(shownOrigins);
+      const actors = actorsById([
+        ...byActor.keys(),
+        ...shownRows.flatMap((r) => (r.claimantId === null ? [] : [r.claimantId])),
+      ]);
+      const parents = originsOf.actorParents;
+
+      const interestOf = (claimantId: number | null, heldId: number): string | null => {
+        if (claimantId === null) return null;
+        for (const ancestor of lineage(
+          claimantId,
+          parents.has(claimantId) ? parents : actorParentsOf(claimantId),
+        )) {
+          const role =
+            ancestor === heldId ? (partyRoles.get(ancestor) ?? 'accused') : partyRoles.get(ancestor);
+          if (role) return role;
+        }
+        return null;
+      };
+
+      const boardActors = counted.map(({ heldId, positions, origins }) => ({
+        actor: refOf(actors.get(heldId) as ActorRow),
+        count: positions.reduce((n, p) => n + p.standing.length, 0),
+        independentOrigins: origins.length,
+        positions: positions.map(({ position, list, standing, origins: positionOrigins }) => {
+          const keyOfClaim = new Map(
+            positionOrigins.flatMap((o) => o.claimIds.map((id) => [id, o.key] as const)),
+          );
+          const entries: BoardEntry[] = list.slice(0, options.entries).map((r) => {
+            const interestedAs = interestOf(r.claimantId, heldId);
+            const light = claimById.get(r.claimId) as (typeof originClaims)[number];
+            return {
+              attributionId: r.id,
+              role: r.role as BoardEntry['role'],
+              claim: shownClaims.get(r.claimId) as Claim,
+              originKey: keyOfClaim.get(r.claimId) ?? originKeyOf(light, baseContext, originOptions),
+              interestedParty: interestedAs !== null,
+              interestedAs,
+              claimantReliability: reliabilityOf(
+                r.claimantId === null ? undefined : actors.get(r.claimantId),
+              ),
+              retraction: retractionOf(r),
+            };
+          });
           return {
             position,
             count: standing.length,
-            retracted: entries.length - standing.length,
-            independentOrigins: origins.length,
-            origins: describeOrigins(origins),
+            retracted: list.length - standing.length,
+            independentOrigins: positionOrigins.length,
+            origins: largestFirst(positionOrigins).map((o) => described.get(o.key) as DescribedOrigin),
             entries,
+            moreEntries: list.length - entries.length,
           };
-        });
-        const held = actors.get(heldId) as ActorRow;
-        const standing = positions.flatMap((p) =>
-          p.entries.filter((e) => !e.retraction && !e.claim.retraction).map((e) => e.claim.id),
-        );
-        return {
-          actor: refOf(held),
-          count: standing.length,
-          independentOrigins: countOrigins(standing).length,
-          positions,
-        };
-      });
+        }),
+      }));
 
       return {
         event: { id: event.id, title: event.title, parties: event.parties },
