@@ -157,6 +157,9 @@ export const claims = sqliteTable(
     credibilityGradedBy: text('credibility_graded_by'),
     credibilityGradedAt: text('credibility_graded_at'),
     credibilityRationale: text('credibility_rationale'),
+    // When the claim was made as far as is known: statedAt, else its source's publishedAt. Kept by
+    // triggers (migration 0003) so the timeline reads an index in order instead of sorting an event.
+    effectiveAt: text('effective_at'),
     ...retraction,
     ...timestamps,
   },
@@ -172,6 +175,8 @@ export const claims = sqliteTable(
     index('claims_source_idx').on(t.sourceId, t.id),
     index('claims_stance_idx').on(t.stance, t.id),
     index('claims_stated_at_idx').on(t.statedAt),
+    // claims_timeline_idx (event_id, coalesce(effective_at, '9999'), id) is an expression index that
+    // drizzle-kit cannot express; it is created by migration 0003.
   ],
 );
 

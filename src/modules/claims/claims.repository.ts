@@ -76,7 +76,10 @@ export function createClaimsRepository(db: Db) {
         retractionReason: claims.retractionReason,
       })
       .from(claims)
-      .innerJoin(sources, eq(sources.id, claims.sourceId))
+      // A LEFT JOIN keeps claims as the outer loop (every claim has its source: the column is NOT NULL with a
+      // foreign key). With an inner join SQLite may scan sources first and sort, which costs a full scan
+      // for a page deep in the list.
+      .leftJoin(sources, eq(sources.id, claims.sourceId))
       .leftJoin(actors, eq(actors.id, claims.claimantId))
       .leftJoin(events, eq(events.id, claims.eventId));
 
@@ -114,7 +117,12 @@ export function createClaimsRepository(db: Db) {
         r.claimantId !== null && r.claimantName !== null && r.claimantKind !== null
           ? { id: r.claimantId, name: r.claimantName, kind: r.claimantKind }
           : null,
-      source: { id: r.sourceId, title: r.sourceTitle, url: r.sourceUrl, publishedAt: r.sourcePublishedAt },
+      source: {
+        id: r.sourceId,
+        title: r.sourceTitle ?? '',
+        url: r.sourceUrl,
+        publishedAt: r.sourcePublishedAt,
+      },
       event: r.eventId !== null && r.eventTitle !== null ? { id: r.eventId, title: r.eventTitle } : null,
       reportedVia: chains.get(r.id) ?? [],
       quote: {

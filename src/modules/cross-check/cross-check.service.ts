@@ -275,8 +275,15 @@ export function createCrossCheckService(db: Db) {
     ): Page<TimelineEntry> | null {
       if (!events.get(eventId)) return null;
       const eventIds = filter.includeSubevents ? repo.eventSubtree(eventId) : [eventId];
-      const params: unknown[] = [JSON.stringify(eventIds)];
-      const where = ['c.event_id IN (SELECT value FROM json_each(?))'];
+      const params: unknown[] = [];
+      const where: string[] = [];
+      if (eventIds.length === 1) {
+        where.push('c.event_id = ?');
+        params.push(eventId);
+      } else {
+        where.push('c.event_id IN (SELECT value FROM json_each(?))');
+        params.push(JSON.stringify(eventIds));
+      }
       if (filter.actor !== undefined) {
         where.push(
           filter.includeSubordinates
@@ -290,26 +297,26 @@ export function createCrossCheckService(db: Db) {
         where.push('c.stance = ?');
         params.push(filter.stance);
       }
-      // Undated claims come last; within a time, creation order.
+      // effective_at is statedAt, else the source's publishedAt (kept by triggers); undated claims sort
+      // last as '9999', which is also what the index (event_id, coalesce(effective_at, '9999'), id) holds.
       if (filter.cursor !== undefined) {
         const after = decodeCursorState(filter.cursor, TimelineCursor);
-        if (after.at === null) {
-          where.push('(t IS NULL AND c.id > ?)');
-          params.push(after.id);
-        } else {
-          where.push('(t IS NULL OR t > ? OR (t = ? AND c.id > ?))');
-          params.push(after.at, after.at, after.id);
-        }
+        // Written as a range on the index expression (>=) plus the tie-break, so SQLite seeks to the page.
+        const at = after.at ?? '9999';
+        where.push(
+          `coalesce(c.effective_at, '9999') >= ? AND (coalesce(c.effective_at, '9999') > ? OR c.id > ?)`,
+        );
+        params.push(at, at, after.id);
       }
       params.push(filter.limit + 1);
       const rows = sqlite
         .prepare(
-          `SELECT c.id, coalesce(c.stated_at, s.published_at) AS t,
-                  CASE WHEN c.stated_at IS NOT NULL THEN 'statedAt' WHEN s.published_at IS NOT NULL THEN 'publishedAt' END AS basis,
+          `SELECT c.id, c.effective_at AS t,
+                  CASE WHEN c.stated_at IS NOT NULL THEN 'statedAt' WHEN c.effective_at IS NOT NULL THEN 'publishedAt' END AS basis,
                   CASE WHEN c.stated_at IS NOT NULL THEN c.stated_at_precision ELSE s.published_at_precision END AS precision
-           FROM claims c JOIN sources s ON s.id = c.source_id
+           FROM claims c LEFT JOIN sources s ON s.id = c.source_id
            WHERE ${where.join(' AND ')}
-           ORDER BY t IS NULL, t, c.id LIMIT ?`,
+           ORDER BY coalesce(c.effective_at, '9999'), c.id LIMIT ?`,
         )
         .all(...params) as {
         id: number;
