@@ -32,14 +32,6 @@ const verified = sql<number>`(
   AND substr(${sources.text}, ${claims.quoteEnd} + 1, length(${claims.quoteSuffix})) = ${claims.quoteSuffix}
 )`;
 
-/** Claim ids said by the actor or, with subordinates, by anyone below it. */
-const claimantIn = (actorId: number, withSubordinates: boolean): SQL =>
-  withSubordinates
-    ? sql`${claims.claimantId} IN (
-        WITH RECURSIVE down(id) AS (SELECT ${actorId} UNION SELECT a.id FROM ${actors} a JOIN down ON a.parent_id = down.id)
-        SELECT id FROM down)`
-    : sql`${claims.claimantId} = ${actorId}`;
-
 export function createClaimsRepository(db: Db) {
   const select = () =>
     db
@@ -145,9 +137,41 @@ export function createClaimsRepository(db: Db) {
     }));
   }
 
+  // Lists are prepared once per combination of filters (at most a few dozen), not built per request.
+  const listStatements = new Map<string, ReturnType<typeof prepareList>>();
+  function prepareList(present: Set<string>, withSubordinates: boolean, includeRetracted: boolean) {
+    const p = (name: string) => sql.placeholder(name);
+    const where: (SQL | undefined)[] = [];
+    if (present.has('actor')) {
+      where.push(
+        withSubordinates
+          ? sql`${claims.claimantId} IN (
+              WITH RECURSIVE down(id) AS (SELECT ${p('actor')} UNION SELECT a.id FROM ${actors} a JOIN down ON a.parent_id = down.id)
+              SELECT id FROM down)`
+          : eq(claims.claimantId, p('actor')),
+      );
+    }
+    if (present.has('event')) where.push(eq(claims.eventId, p('event')));
+    if (present.has('source')) where.push(eq(claims.sourceId, p('source')));
+    if (present.has('stance')) where.push(eq(claims.stance, p('stance')));
+    if (present.has('statedAfter')) where.push(gte(claims.statedAt, p('statedAfter')));
+    if (present.has('statedBefore')) where.push(lt(claims.statedAt, p('statedBefore')));
+    if (!includeRetracted) where.push(isNull(claims.retractedAt));
+    if (present.has('after')) where.push(gt(claims.id, p('after')));
+    return select()
+      .where(and(...where))
+      .orderBy(asc(claims.id))
+      .limit(p('limit'))
+      .prepare();
+  }
+
+  const getStatement = select()
+    .where(eq(claims.id, sql.placeholder('id')))
+    .prepare();
+
   const repo = {
     get(id: number): Claim | null {
-      return toClaims(select().where(eq(claims.id, id)).all())[0] ?? null;
+      return toClaims(getStatement.all({ id }))[0] ?? null;
     },
 
     /** Claims by id, for embedding in attributions and links: one query for a whole page. */
@@ -167,22 +191,28 @@ export function createClaimsRepository(db: Db) {
     },
 
     list(filter: ClaimFilter): Page<Claim> {
-      const where: (SQL | undefined)[] = [];
-      if (filter.actor !== undefined)
-        where.push(claimantIn(filter.actor, filter.includeSubordinates ?? false));
-      if (filter.event !== undefined) where.push(eq(claims.eventId, filter.event));
-      if (filter.source !== undefined) where.push(eq(claims.sourceId, filter.source));
-      if (filter.stance) where.push(eq(claims.stance, filter.stance));
-      if (filter.statedAfter) where.push(gte(claims.statedAt, filter.statedAfter));
-      if (filter.statedBefore) where.push(lt(claims.statedAt, filter.statedBefore));
-      if (!filter.includeRetracted) where.push(isNull(claims.retractedAt));
-      if (filter.after !== undefined) where.push(gt(claims.id, filter.after));
-      const rows = select()
-        .where(and(...where))
-        .orderBy(asc(claims.id))
-        .limit(filter.limit + 1)
-        .all();
-      return toPage(toClaims(rows), filter.limit);
+      const values = {
+        actor: filter.actor,
+        event: filter.event,
+        source: filter.source,
+        stance: filter.stance,
+        statedAfter: filter.statedAfter,
+        statedBefore: filter.statedBefore,
+        after: filter.after,
+        limit: filter.limit + 1,
+      };
+      const shape = (Object.keys(values) as (keyof typeof values)[]).filter((k) => values[k] !== undefined);
+      const key = `${shape.join(',')}|${filter.includeSubordinates ? 'sub' : ''}|${filter.includeRetracted ? 'all' : ''}`;
+      let statement = listStatements.get(key);
+      if (!statement) {
+        statement = prepareList(
+          new Set(shape),
+          filter.includeSubordinates ?? false,
+          filter.includeRetracted ?? false,
+        );
+        listStatements.set(key, statement);
+      }
+      return toPage(toClaims(statement.all(values)), filter.limit);
     },
 
     insert(row: ClaimRow, reportedViaIds: number[]): number {
