@@ -1,7 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { problem } from '../errors.js';
-import { createKeysService, type Principal, type Role, roleAllows } from '../modules/keys/keys.service.js';
+import {
+  createKeysService,
+  type Principal,
+  principalOfRequest,
+  type Role,
+  roleAllows,
+} from '../modules/keys/keys.service.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -46,10 +52,8 @@ export const authPlugin = fp(
     };
 
     app.addHook('onRequest', async (request) => {
-      const header = request.headers.authorization;
-      if (header !== undefined) {
-        const token = /^Bearer +(\S+)$/i.exec(header)?.[1];
-        const principal = token ? keys.authenticate(token) : null;
+      const { sent, principal } = principalOfRequest(request, keys);
+      if (sent) {
         if (!principal) throw problem('UNAUTHORIZED', 'The API key is unknown or revoked.', {}, CHALLENGE);
         request.principal = principal;
       }

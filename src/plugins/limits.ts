@@ -4,7 +4,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { problem } from '../errors.js';
-import { createKeysService } from '../modules/keys/keys.service.js';
+import { createKeysService, principalOfRequest } from '../modules/keys/keys.service.js';
 
 export interface LimitsOptions {
   /** Requests per window for each API key, and for each address without a valid key. */
@@ -46,8 +46,7 @@ export const limitsPlugin = fp(
       max: opts.rateLimitMax,
       timeWindow: opts.rateLimitWindowMs,
       keyGenerator: (request) => {
-        const token = /^Bearer +(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
-        const principal = token ? keys.authenticate(token) : null;
+        const { principal } = principalOfRequest(request, keys);
         return principal ? `key:${principal.keyId}` : `ip:${request.ip}`;
       },
       errorResponseBuilder: (_request, context) =>

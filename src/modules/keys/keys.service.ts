@@ -23,6 +23,28 @@ const KEY_FORMAT = /^clk_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
 
 const hashOf = (key: string) => createHash('sha256').update(key, 'utf8').digest();
 
+const BEARER = /^Bearer +(\S+)$/i;
+const resolved = new WeakMap<object, Principal | null>();
+
+/**
+ * The principal of a request's `Authorization: Bearer` header (null when there is none or it is not a
+ * valid key), looked up once per request: the rate limiter and the auth hook both need it.
+ */
+export function principalOfRequest(
+  request: { headers: { authorization?: string | undefined } },
+  keys: Pick<KeysService, 'authenticate'>,
+): { sent: boolean; principal: Principal | null } {
+  const header = request.headers.authorization;
+  if (header === undefined) return { sent: false, principal: null };
+  let principal = resolved.get(request);
+  if (principal === undefined) {
+    const token = BEARER.exec(header)?.[1];
+    principal = token ? keys.authenticate(token) : null;
+    resolved.set(request, principal);
+  }
+  return { sent: true, principal };
+}
+
 export function createKeysService(db: Db) {
   const byPrefix = db.$client.prepare(
     'SELECT id, label, role, hash, revoked_at AS revokedAt FROM api_keys WHERE prefix = ?',
