@@ -18,6 +18,7 @@ import { dbPlugin } from './plugins/db.js';
 import { limitsPlugin } from './plugins/limits.js';
 import { openapiPlugin } from './plugins/openapi.js';
 import { buildProblem, problemsPlugin, sendProblem } from './plugins/problems.js';
+import { viewCachePlugin } from './plugins/view-cache.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -64,6 +65,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     bootstrapAdminKey: options.bootstrapAdminKey,
   });
   app.decorate('writeSettings', { requireIfMatch: options.requireIfMatch ?? false });
+  await app.register(viewCachePlugin, { maxEntries: 256 });
   await app.register(openapiPlugin);
 
   app.addHook('onSend', async (request, reply) => {

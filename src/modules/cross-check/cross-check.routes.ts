@@ -45,7 +45,11 @@ export const crossCheckRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: AttributionBoardSchema, 304: notModified, ...problemResponses(400, 404) },
     },
     handler: async (request, reply) => {
-      const board = service.board(request.params.eventId, request.query);
+      const { eventId } = request.params;
+      const { foldToTopLevel, entries } = request.query;
+      const board = app.viewCache.get(`board:${eventId}:${foldToTopLevel}:${entries}`, () =>
+        service.board(eventId, request.query),
+      );
       if (!board) throw eventNotFound(request.params.eventId);
       return sendWithEtag(request, reply, board);
     },
