@@ -14,7 +14,10 @@ export const dbPlugin = fp(
     const db = openDatabase(opts.databasePath);
     app.decorate('db', db);
     app.addHook('onClose', async () => {
-      db.$client.close();
+      if (db.$client.open) {
+        db.$client.pragma('optimize');
+        db.$client.close();
+      }
     });
   },
   { name: 'db' },
