@@ -5,7 +5,6 @@ import { ATTRIBUTION_POSITIONS } from '../../db/schema.js';
 import {
   independentOrigins,
   type Origin,
-  type OriginContext,
   originKeyOf,
 } from '../../domain/independence.js';
 import { gradeOf } from '../../lib/grades.js';
