@@ -2,11 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import { ATTRIBUTION_POSITIONS } from '../../db/schema.js';
-import {
-  independentOrigins,
-  type Origin,
-  originKeyOf,
-} from '../../domain/independence.js';
+import { independentOrigins, type Origin, originKeyOf } from '../../domain/independence.js';
 import { gradeOf } from '../../lib/grades.js';
 import { decodeCursorState, encodeCursorState, type Page } from '../../lib/pagination.js';
 import { retractionOf } from '../../lib/retraction.js';
