@@ -42,8 +42,7 @@ export function isNotModified(request: FastifyRequest, etag: string): boolean {
 }
 
 /** Sends a single-resource representation with its ETag, or a 304 when the client's copy is current. */
-export function sendWithEtag<T>(request: FastifyRequest, reply: FastifyReply, body: T) {
-  const etag = etagOf(body);
+export function sendWithEtag<T>(request: FastifyRequest, reply: FastifyReply, body: T, etag = etagOf(body)) {
   reply.header('etag', etag);
   if (isNotModified(request, etag)) return reply.code(304).send();
   return body;

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, gte, inArray, isNull, lt, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, isNull, lt, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { actors, attributions, claimReportedVia, claims, events, sources } from '../../db/schema.js';
 import { problem } from '../../errors.js';
@@ -77,17 +77,15 @@ export function createClaimsRepository(db: Db) {
 
   type Row = ReturnType<ReturnType<typeof select>['all']>[number];
 
-  /** One query for the chains of a whole page, not one per claim. */
+  // One prepared query for the chains of a whole page, not one per claim (nor one built per page size).
+  const chainRows = db.$client.prepare(
+    `SELECT v.claim_id AS claimId, a.id, a.name, a.kind FROM claim_reported_via v JOIN actors a ON a.id = v.actor_id
+     WHERE v.claim_id IN (SELECT value FROM json_each(?)) ORDER BY v.claim_id, v.position`,
+  );
   function chainsOf(ids: number[]): Map<number, Claim['reportedVia']> {
     const chains = new Map<number, Claim['reportedVia']>();
     if (ids.length === 0) return chains;
-    const rows = db
-      .select({ claimId: claimReportedVia.claimId, id: actors.id, name: actors.name, kind: actors.kind })
-      .from(claimReportedVia)
-      .innerJoin(actors, eq(actors.id, claimReportedVia.actorId))
-      .where(inArray(claimReportedVia.claimId, ids))
-      .orderBy(asc(claimReportedVia.claimId), asc(claimReportedVia.position))
-      .all();
+    const rows = chainRows.all(JSON.stringify(ids)) as ({ claimId: number } & Claim['reportedVia'][number])[];
     for (const { claimId, ...actor } of rows) {
       const chain = chains.get(claimId) ?? [];
       chain.push(actor);
@@ -165,6 +163,9 @@ export function createClaimsRepository(db: Db) {
       .prepare();
   }
 
+  const byIdsStatement = select()
+    .where(sql`${claims.id} IN (SELECT value FROM json_each(${sql.placeholder('ids')}))`)
+    .prepare();
   const getStatement = select()
     .where(eq(claims.id, sql.placeholder('id')))
     .prepare();
@@ -177,11 +178,7 @@ export function createClaimsRepository(db: Db) {
     /** Claims by id, for embedding in attributions and links: one query for a whole page. */
     byIds(ids: number[]): Map<number, Claim> {
       if (ids.length === 0) return new Map();
-      const found = toClaims(
-        select()
-          .where(inArray(claims.id, [...new Set(ids)]))
-          .all(),
-      );
+      const found = toClaims(byIdsStatement.all({ ids: JSON.stringify([...new Set(ids)]) }));
       return new Map(found.map((c) => [c.id, c]));
     },
 
