@@ -1,0 +1,522 @@
+/**
+ * The practical limit of this hardware for each benchmarked request: a bare Fastify app (no ORM, no zod,
+ * no validation, no hooks, no logger) that runs hand-written prepared better-sqlite3 statements fetching
+ * the same rows the API reads for the same URL, and sends them with plain `reply.send(obj)`.
+ *
+ *   LIMIT_DB=<file> PORT=<port> [LIMIT_WRITABLE=1] node --import tsx bench/limit-server.ts
+ *
+ * Reads open the database read-only. With LIMIT_WRITABLE=1 it also answers POST /claims with raw prepared
+ * INSERTs of a claim and its chain (no anchoring, no audit record) in one transaction, with the service's
+ * pragmas (WAL, synchronous=FULL, foreign keys), and reads the claim back as the API does.
+ */
+import Database from 'better-sqlite3';
+import Fastify from 'fastify';
+
+const path = process.env.LIMIT_DB;
+if (!path) throw new Error('LIMIT_DB is required');
+const port = Number(process.env.PORT ?? 3999);
+const writable = process.env.LIMIT_WRITABLE === '1';
+
+const db = new Database(path, { readonly: !writable, fileMustExist: true });
+db.pragma('busy_timeout = 5000');
+if (writable) {
+  db.pragma('foreign_keys = ON');
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+}
+
+// The claim columns and joins of the API's claims repository, `verified` computed the same way. CROSS JOIN
+// keeps claims the outer loop: with ANALYZE statistics SQLite otherwise answers `id > ? ORDER BY id` (the
+// deep page) by scanning every source, probing claims_source_idx and sorting.
+const CLAIM_SELECT = `
+SELECT c.id, c.text, c.stance, c.modality, c.stated_at AS statedAt, c.stated_at_precision AS statedAtPrecision,
+  c.created_at AS createdAt, c.updated_at AS updatedAt, c.claimant_id AS claimantId, a.name AS claimantName,
+  a.kind AS claimantKind, c.source_id AS sourceId, s.title AS sourceTitle, s.url AS sourceUrl,
+  s.published_at AS sourcePublishedAt, c.event_id AS eventId, e.title AS eventTitle, c.quote_exact AS quoteExact,
+  c.quote_prefix AS quotePrefix, c.quote_suffix AS quoteSuffix, c.quote_start AS quoteStart, c.quote_end AS quoteEnd,
+  (substr(s.text, c.quote_start + 1, c.quote_end - c.quote_start) = c.quote_exact
+    AND length(c.quote_exact) = c.quote_end - c.quote_start
+    AND substr(s.text, c.quote_start + 1 - length(c.quote_prefix), length(c.quote_prefix)) = c.quote_prefix
+    AND substr(s.text, c.quote_end + 1, length(c.quote_suffix)) = c.quote_suffix) AS verified,
+  c.credibility_grade AS credibilityGrade, c.credibility_graded_by AS credibilityGradedBy,
+  c.credibility_graded_at AS credibilityGradedAt, c.credibility_rationale AS credibilityRationale,
+  c.retracted_at AS retractedAt, c.retracted_by AS retractedBy, c.retraction_reason AS retractionReason
+FROM claims c CROSS JOIN sources s ON s.id = c.source_id
+LEFT JOIN actors a ON a.id = c.claimant_id LEFT JOIN events e ON e.id = c.event_id`;
+
+interface ClaimRow {
+  id: number;
+  text: string;
+  stance: string;
+  modality: string;
+  statedAt: string | null;
+  statedAtPrecision: string | null;
+  createdAt: string;
+  updatedAt: string;
+  claimantId: number | null;
+  claimantName: string | null;
+  claimantKind: string | null;
+  sourceId: number;
+  sourceTitle: string;
+  sourceUrl: string | null;
+  sourcePublishedAt: string | null;
+  eventId: number | null;
+  eventTitle: string | null;
+  quoteExact: string;
+  quotePrefix: string;
+  quoteSuffix: string;
+  quoteStart: number;
+  quoteEnd: number;
+  verified: number;
+  credibilityGrade: string | null;
+  credibilityGradedBy: string | null;
+  credibilityGradedAt: string | null;
+  credibilityRationale: string | null;
+  retractedAt: string | null;
+  retractedBy: string | null;
+  retractionReason: string | null;
+}
+type ActorRef = { id: number; name: string; kind: string };
+
+const hasEffectiveAt = (db.prepare('PRAGMA table_info(claims)').all() as { name: string }[]).some(
+  (c) => c.name === 'effective_at',
+);
+
+const stmt = {
+  byActor: db.prepare(
+    `${CLAIM_SELECT} WHERE c.claimant_id = ? AND c.retracted_at IS NULL AND c.id > ? ORDER BY c.id LIMIT ?`,
+  ),
+  byEvent: db.prepare(
+    `${CLAIM_SELECT} WHERE c.event_id = ? AND c.retracted_at IS NULL AND c.id > ? ORDER BY c.id LIMIT ?`,
+  ),
+  all: db.prepare(`${CLAIM_SELECT} WHERE c.retracted_at IS NULL AND c.id > ? ORDER BY c.id LIMIT ?`),
+  one: db.prepare(`${CLAIM_SELECT} WHERE c.id = ?`),
+  byIds: db.prepare(`${CLAIM_SELECT} WHERE c.id IN (SELECT value FROM json_each(?))`),
+  chains: db.prepare(
+    `SELECT v.claim_id AS claimId, a.id, a.name, a.kind FROM claim_reported_via v JOIN actors a ON a.id = v.actor_id
+     WHERE v.claim_id IN (SELECT value FROM json_each(?)) ORDER BY v.claim_id, v.position`,
+  ),
+  event: db.prepare(
+    `SELECT e.id, e.title, e.summary, e.kind, e.starts_at AS startsAt, e.ends_at AS endsAt,
+       e.time_precision AS timePrecision, e.place_name AS placeName, e.latitude, e.longitude,
+       e.parent_id AS parentId, e.created_at AS createdAt, e.updated_at AS updatedAt, p.title AS parentTitle
+     FROM events e LEFT JOIN events p ON p.id = e.parent_id WHERE e.id = ?`,
+  ),
+  parties: db.prepare(
+    `SELECT ep.role, a.id, a.name, a.kind FROM event_parties ep JOIN actors a ON a.id = ep.actor_id
+     WHERE ep.event_id = ? ORDER BY ep.role, a.id`,
+  ),
+  // Every attribution of the event with the light columns of its claim (enough to count origins).
+  attributions: db.prepare(
+    `SELECT a.id, a.actor_id AS actorId, a.role, a.position, a.claim_id AS claimId,
+       a.retracted_at AS retractedAt, a.retracted_by AS retractedBy, a.retraction_reason AS retractionReason,
+       c.claimant_id AS claimantId, c.source_id AS sourceId, c.retracted_at IS NOT NULL AS claimRetracted
+     FROM attributions a JOIN claims c ON c.id = a.claim_id WHERE a.event_id = ? ORDER BY a.id`,
+  ),
+  ancestry: db.prepare(
+    `WITH RECURSIVE up(id, parent_id) AS (
+       SELECT id, parent_id FROM actors WHERE id IN (SELECT value FROM json_each(?))
+       UNION SELECT a.id, a.parent_id FROM actors a JOIN up ON a.id = up.parent_id
+     ) SELECT id, parent_id AS parentId FROM up`,
+  ),
+  copyChains: db.prepare(
+    `WITH RECURSIVE chain(id, publisher_id, copy_of_id) AS (
+       SELECT id, publisher_id, copy_of_id FROM sources WHERE id IN (SELECT value FROM json_each(?))
+       UNION SELECT s.id, s.publisher_id, s.copy_of_id FROM sources s JOIN chain ON s.id = chain.copy_of_id
+     ) SELECT id, publisher_id AS publisherId, copy_of_id AS copyOfId FROM chain`,
+  ),
+  // The API's repeats walk, with CROSS JOIN so that each step looks its links up by claim id: as the API
+  // writes it, SQLite drives the step from claim_links_relation_idx and reads every repeats link per row.
+  repeats: db.prepare(
+    `WITH RECURSIVE comp(seed, id) AS (
+       SELECT value, value FROM json_each(?)
+       UNION SELECT comp.seed, l.to_claim_id FROM comp CROSS JOIN claim_links l
+         ON l.from_claim_id = comp.id AND l.relation = 'repeats'
+       UNION SELECT comp.seed, l.from_claim_id FROM comp CROSS JOIN claim_links l
+         ON l.to_claim_id = comp.id AND l.relation = 'repeats'
+     ) SELECT seed, min(id) AS representative FROM comp GROUP BY seed`,
+  ),
+  actors: db.prepare(
+    `SELECT id, name, kind, parent_id AS parentId, reliability_grade AS grade, reliability_graded_by AS gradedBy,
+       reliability_graded_at AS gradedAt, reliability_rationale AS rationale
+     FROM actors WHERE id IN (SELECT value FROM json_each(?))`,
+  ),
+  // With migration 0003 the timeline reads claims_timeline_idx (event, coalesce(effective_at, '9999'), id)
+  // in order, as the API does; on an older database it sorts the event's claims, as the API did.
+  timeline: hasEffectiveAt
+    ? db.prepare(
+        `SELECT c.id, c.effective_at AS t,
+           CASE WHEN c.stated_at IS NOT NULL THEN 'statedAt' WHEN c.effective_at IS NOT NULL THEN 'publishedAt' END AS basis,
+           CASE WHEN c.stated_at IS NOT NULL THEN c.stated_at_precision ELSE s.published_at_precision END AS precision
+         FROM claims c LEFT JOIN sources s ON s.id = c.source_id
+         WHERE c.event_id = ? AND c.retracted_at IS NULL
+         ORDER BY coalesce(c.effective_at, '9999'), c.id LIMIT ?`,
+      )
+    : db.prepare(
+        `SELECT c.id, coalesce(c.stated_at, s.published_at) AS t,
+           CASE WHEN c.stated_at IS NOT NULL THEN 'statedAt' WHEN s.published_at IS NOT NULL THEN 'publishedAt' END AS basis,
+           CASE WHEN c.stated_at IS NOT NULL THEN c.stated_at_precision ELSE s.published_at_precision END AS precision
+         FROM claims c JOIN sources s ON s.id = c.source_id
+         WHERE c.event_id = ? AND c.retracted_at IS NULL
+         ORDER BY t IS NULL, t, c.id LIMIT ?`,
+      ),
+  // The API's search statement (ranked page first, snippets for the page only), without the filters.
+  search: db.prepare(
+    `WITH page AS MATERIALIZED (
+       SELECT search_index.rowid AS rowid, bm25(search_index) AS score FROM search_index
+       WHERE search_index MATCH ? ORDER BY score, search_index.rowid LIMIT ? OFFSET 0
+     )
+     SELECT page.rowid AS rowid, page.score AS score,
+       snippet(search_index, 0, char(2), char(3), '…', 16) AS snippet,
+       s.id AS sourceId, s.title AS sourceTitle, s.url AS sourceUrl, s.published_at AS sourcePublishedAt
+     FROM page CROSS JOIN search_index ON search_index.rowid = page.rowid
+     LEFT JOIN sources s ON page.rowid % 4 = 2 AND s.id = page.rowid / 4
+     WHERE search_index MATCH ? ORDER BY page.score, page.rowid`,
+  ),
+};
+
+function chainsOf(ids: number[]): Map<number, ActorRef[]> {
+  const chains = new Map<number, ActorRef[]>();
+  if (ids.length === 0) return chains;
+  for (const { claimId, ...actor } of stmt.chains.all(JSON.stringify(ids)) as (ActorRef & {
+    claimId: number;
+  })[]) {
+    const chain = chains.get(claimId);
+    if (chain) chain.push(actor);
+    else chains.set(claimId, [actor]);
+  }
+  return chains;
+}
+
+/** The API's claim representation, built by hand. */
+function toClaims(rows: ClaimRow[]) {
+  const chains = chainsOf(rows.map((r) => r.id));
+  return rows.map((r) => ({
+    id: r.id,
+    text: r.text,
+    stance: r.stance,
+    modality: r.modality,
+    statedAt: r.statedAt,
+    statedAtPrecision: r.statedAtPrecision,
+    claimant:
+      r.claimantId !== null && r.claimantName !== null
+        ? { id: r.claimantId, name: r.claimantName, kind: r.claimantKind }
+        : null,
+    source: { id: r.sourceId, title: r.sourceTitle, url: r.sourceUrl, publishedAt: r.sourcePublishedAt },
+    event: r.eventId !== null && r.eventTitle !== null ? { id: r.eventId, title: r.eventTitle } : null,
+    reportedVia: chains.get(r.id) ?? [],
+    quote: {
+      exact: r.quoteExact,
+      prefix: r.quotePrefix,
+      suffix: r.quoteSuffix,
+      start: r.quoteStart,
+      end: r.quoteEnd,
+      verified: r.verified === 1,
+    },
+    credibility:
+      r.credibilityGrade !== null && r.credibilityGradedBy !== null && r.credibilityGradedAt !== null
+        ? {
+            grade: r.credibilityGrade,
+            gradedBy: r.credibilityGradedBy,
+            gradedAt: r.credibilityGradedAt,
+            rationale: r.credibilityRationale,
+          }
+        : null,
+    retraction:
+      r.retractedAt !== null
+        ? { retractedAt: r.retractedAt, retractedBy: r.retractedBy ?? '', reason: r.retractionReason ?? '' }
+        : null,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  }));
+}
+
+const claimsByIds = (ids: number[]) =>
+  new Map(toClaims(stmt.byIds.all(JSON.stringify([...new Set(ids)])) as ClaimRow[]).map((c) => [c.id, c]));
+
+function page<T extends { id: number }>(rows: T[], limit: number) {
+  if (rows.length <= limit) return { data: rows, nextCursor: null };
+  const data = rows.slice(0, limit);
+  const last = data[data.length - 1] as T;
+  return { data, nextCursor: Buffer.from(JSON.stringify({ v: 1, after: last.id })).toString('base64url') };
+}
+
+const afterOf = (cursor: string | undefined) =>
+  cursor === undefined
+    ? 0
+    : (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after: number }).after;
+
+const app = Fastify({ logger: false });
+
+type ListQuery = { actor?: string; event?: string; cursor?: string; limit?: string };
+app.get('/claims', async (request) => {
+  const q = request.query as ListQuery;
+  const limit = Number(q.limit ?? 20);
+  const after = afterOf(q.cursor);
+  const rows =
+    q.actor !== undefined
+      ? stmt.byActor.all(Number(q.actor), after, limit + 1)
+      : q.event !== undefined
+        ? stmt.byEvent.all(Number(q.event), after, limit + 1)
+        : stmt.all.all(after, limit + 1);
+  return page(toClaims(rows as ClaimRow[]), limit);
+});
+
+app.get('/claims/:id', async (request, reply) => {
+  const claim = toClaims(stmt.one.all(Number((request.params as { id: string }).id)) as ClaimRow[])[0];
+  if (!claim) return reply.code(404).send({ status: 404 });
+  return claim;
+});
+
+function eventOf(id: number) {
+  const e = stmt.event.get(id) as
+    | ({ id: number; parentId: number | null; parentTitle: string | null } & object)
+    | undefined;
+  if (!e) return null;
+  const { parentTitle, ...rest } = e;
+  const parties = (stmt.parties.all(id) as (ActorRef & { role: string })[]).map(({ role, ...actor }) => ({
+    actor,
+    role,
+  }));
+  return {
+    ...rest,
+    parent: rest.parentId !== null && parentTitle !== null ? { id: rest.parentId, title: parentTitle } : null,
+    parties,
+  };
+}
+
+// Every row the attribution board reads (the event and its parties; all its attributions with their claims'
+// light columns; the copy chains, repeats components and actor ancestry that origins are counted from; the
+// first `entries` claims per actor and position with their embeds; the actors), and the board's shape of
+// the entries shown. Independence counting and origin naming are the API's own work, not part of the limit.
+type LightRow = {
+  id: number;
+  actorId: number;
+  role: string;
+  position: string;
+  claimId: number;
+  retractedAt: string | null;
+  retractedBy: string | null;
+  retractionReason: string | null;
+  claimantId: number | null;
+  sourceId: number;
+  claimRetracted: number;
+};
+app.get('/events/:id/attributions', async (request, reply) => {
+  const eventId = Number((request.params as { id: string }).id);
+  const entries = Number((request.query as { entries?: string }).entries ?? 20);
+  const event = eventOf(eventId);
+  if (!event) return reply.code(404).send({ status: 404 });
+  const rows = stmt.attributions.all(eventId) as LightRow[];
+  const claimIds = [...new Set(rows.map((r) => r.claimId))];
+  const sources = stmt.copyChains.all(JSON.stringify([...new Set(rows.map((r) => r.sourceId))])) as {
+    publisherId: number | null;
+  }[];
+  stmt.repeats.all(JSON.stringify(claimIds));
+  stmt.ancestry.all(
+    JSON.stringify([
+      ...new Set([
+        ...rows.flatMap((r) => (r.claimantId === null ? [] : [r.claimantId])),
+        ...sources.flatMap((s) => (s.publisherId === null ? [] : [s.publisherId])),
+      ]),
+    ]),
+  );
+  const byActor = new Map<number, Map<string, LightRow[]>>();
+  for (const r of rows) {
+    const positions = byActor.get(r.actorId) ?? new Map<string, LightRow[]>();
+    byActor.set(r.actorId, positions);
+    const list = positions.get(r.position);
+    if (list) list.push(r);
+    else positions.set(r.position, [r]);
+  }
+  const shown = [...byActor.values()].flatMap((positions) =>
+    [...positions.values()].flatMap((list) => list.slice(0, entries)),
+  );
+  const claims = claimsByIds(shown.map((r) => r.claimId));
+  const actors = new Map(
+    (
+      stmt.actors.all(
+        JSON.stringify([
+          ...new Set([
+            ...byActor.keys(),
+            ...shown.flatMap((r) => (r.claimantId === null ? [] : [r.claimantId])),
+          ]),
+        ]),
+      ) as { id: number; name: string; kind: string }[]
+    ).map((a) => [a.id, a]),
+  );
+  return {
+    event: { id: event.id, title: (event as { title?: string }).title, parties: event.parties },
+    actors: [...byActor.entries()].map(([actorId, positions]) => {
+      const a = actors.get(actorId);
+      return {
+        actor: a ? { id: a.id, name: a.name, kind: a.kind } : null,
+        positions: [...positions.entries()].map(([position, list]) => ({
+          position,
+          count: list.filter((r) => r.retractedAt === null && !r.claimRetracted).length,
+          entries: list.slice(0, entries).map((r) => ({
+            attributionId: r.id,
+            role: r.role,
+            claim: claims.get(r.claimId),
+            retraction:
+              r.retractedAt === null
+                ? null
+                : {
+                    retractedAt: r.retractedAt,
+                    retractedBy: r.retractedBy ?? '',
+                    reason: r.retractionReason ?? '',
+                  },
+          })),
+          moreEntries: Math.max(0, list.length - entries),
+        })),
+      };
+    }),
+  };
+});
+
+app.get('/events/:id/timeline', async (request, reply) => {
+  const eventId = Number((request.params as { id: string }).id);
+  const limit = Number((request.query as ListQuery).limit ?? 20);
+  if (!eventOf(eventId)) return reply.code(404).send({ status: 404 });
+  const rows = stmt.timeline.all(eventId, limit + 1) as {
+    id: number;
+    t: string | null;
+    basis: string | null;
+    precision: string | null;
+  }[];
+  const pageRows = rows.slice(0, limit);
+  const found = claimsByIds(pageRows.map((r) => r.id));
+  const claimants = new Map(
+    (
+      stmt.actors.all(
+        JSON.stringify([...found.values()].flatMap((c) => (c.claimant ? [c.claimant.id] : []))),
+      ) as {
+        id: number;
+        grade: string | null;
+        gradedBy: string | null;
+        gradedAt: string | null;
+        rationale: string | null;
+      }[]
+    ).map((a) => [a.id, a]),
+  );
+  const data = pageRows.map((r) => {
+    const claim = found.get(r.id);
+    const a = claim?.claimant ? claimants.get(claim.claimant.id) : undefined;
+    return {
+      at: r.t,
+      precision: r.t === null ? null : r.precision,
+      basis: r.basis,
+      claim,
+      claimantReliability:
+        a && a.grade !== null
+          ? { grade: a.grade, gradedBy: a.gradedBy, gradedAt: a.gradedAt, rationale: a.rationale }
+          : null,
+    };
+  });
+  const last = pageRows[pageRows.length - 1];
+  const nextCursor =
+    rows.length > limit && last
+      ? Buffer.from(JSON.stringify({ v: 1, at: last.t, id: last.id })).toString('base64url')
+      : null;
+  return { data, nextCursor };
+});
+
+const KINDS = ['claim', 'quote', 'source'] as const;
+// One read transaction, as the API does, so the claims embedded are those the index matched.
+const search = db.transaction((q: string, limit: number) => {
+  const rows = stmt.search.all(q, limit + 1, q) as {
+    rowid: number;
+    score: number;
+    snippet: string;
+    sourceId: number | null;
+    sourceTitle: string | null;
+    sourceUrl: string | null;
+    sourcePublishedAt: string | null;
+  }[];
+  const pageRows = rows.slice(0, limit);
+  const found = claimsByIds(pageRows.filter((r) => r.rowid % 4 !== 2).map((r) => Math.floor(r.rowid / 4)));
+  const data = pageRows.map((r) => {
+    const kind = KINDS[r.rowid % 4];
+    if (kind === 'source') {
+      const source = {
+        id: r.sourceId,
+        title: r.sourceTitle,
+        url: r.sourceUrl,
+        publishedAt: r.sourcePublishedAt,
+      };
+      return { kind, rank: r.score, snippet: r.snippet, claim: null, source };
+    }
+    const claim = found.get(Math.floor(r.rowid / 4));
+    return { kind, rank: r.score, snippet: r.snippet, claim, source: claim?.source };
+  });
+  return {
+    data,
+    nextCursor:
+      rows.length > limit ? Buffer.from(JSON.stringify({ v: 1, offset: limit })).toString('base64url') : null,
+  };
+});
+
+app.get('/search', async (request) => {
+  const q = request.query as { q: string; limit?: string };
+  return search(q.q, Number(q.limit ?? 20));
+});
+
+if (writable) {
+  const insertClaim = db.prepare(
+    `INSERT INTO claims (source_id, claimant_id, event_id, text, stance, modality, quote_exact, quote_prefix,
+       quote_suffix, quote_start, quote_end, stated_at, stated_at_precision, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, '', '', ?, ?, ?, ?, ?, ?) RETURNING id`,
+  );
+  const insertChain = db.prepare(
+    'INSERT INTO claim_reported_via (claim_id, position, actor_id) VALUES (?, ?, ?)',
+  );
+  interface Body {
+    sourceId: number;
+    claimantId?: number | null;
+    eventId?: number | null;
+    text: string;
+    stance: string;
+    modality: string;
+    quote: { exact: string; start?: number };
+    reportedViaIds?: number[];
+    statedAt?: string | null;
+    statedAtPrecision?: string | null;
+  }
+  const create = db.transaction((b: Body) => {
+    const now = new Date().toISOString();
+    const start = b.quote.start ?? 0;
+    const { id } = insertClaim.get(
+      b.sourceId,
+      b.claimantId ?? null,
+      b.eventId ?? null,
+      b.text,
+      b.stance,
+      b.modality,
+      b.quote.exact,
+      start,
+      start + [...b.quote.exact].length,
+      b.statedAt ?? null,
+      b.statedAtPrecision ?? null,
+      now,
+      now,
+    ) as { id: number };
+    (b.reportedViaIds ?? []).forEach((actorId, position) => {
+      insertChain.run(id, position, actorId);
+    });
+    return toClaims(stmt.one.all(id) as ClaimRow[])[0];
+  });
+  app.post('/claims', async (request, reply) => reply.code(201).send(create(request.body as Body)));
+}
+
+app.get('/health', async () => ({ status: 'ok' }));
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    app.close().finally(() => {
+      db.close();
+      process.exit(0);
+    });
+  });
+}
+
+await app.listen({ port, host: '127.0.0.1' });
