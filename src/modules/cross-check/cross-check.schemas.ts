@@ -106,7 +106,7 @@ export const BoardQuery = z.object({
     .int()
     .min(0)
     .max(100)
-    .default(20)
+    .default(5)
     .describe(
       'How many entries to show per actor and position (oldest first); counts always cover them all.',
     ),
