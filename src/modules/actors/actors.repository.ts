@@ -209,17 +209,6 @@ export function createActorsRepository(db: Db) {
         return true;
       });
     },
-
-    /** The actor and every actor below it, at any depth. */
-    subtreeIds(id: number): number[] {
-      const rows = db.$client
-        .prepare(
-          `WITH RECURSIVE down(id) AS (SELECT ? UNION SELECT a.id FROM actors a JOIN down ON a.parent_id = down.id)
-           SELECT id FROM down`,
-        )
-        .all(id) as { id: number }[];
-      return rows.map((r) => r.id);
-    },
   };
   return repo;
 }

@@ -60,10 +60,6 @@ export function createCrossCheckRepository(db: Db) {
          ON l.to_claim_id = comp.id AND l.relation = 'repeats'
      ) SELECT seed, min(id) AS representative FROM comp GROUP BY seed`,
   );
-  const claimSources = sqlite.prepare(
-    `SELECT id, claimant_id AS claimantId, source_id AS sourceId FROM claims
-     WHERE id IN (SELECT value FROM json_each(?))`,
-  );
   const subtree = sqlite.prepare(
     `WITH RECURSIVE down(id) AS (SELECT ? UNION SELECT e.id FROM events e JOIN down ON e.parent_id = down.id)
      SELECT id FROM down`,
@@ -84,14 +80,6 @@ export function createCrossCheckRepository(db: Db) {
         parentId: number | null;
       }[];
       return new Map(rows.map((r) => [r.id, r.parentId]));
-    },
-
-    claimOrigins(claimIds: number[]) {
-      return claimSources.all(JSON.stringify(claimIds)) as {
-        id: number;
-        claimantId: number | null;
-        sourceId: number;
-      }[];
     },
 
     /**

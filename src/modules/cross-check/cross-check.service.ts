@@ -120,9 +120,6 @@ export function createCrossCheckService(db: Db) {
     );
   }
 
-  /** The parent map for one actor not already known (a claimant outside the board's origin context). */
-  const actorParentsOf = (actorId: number) => repo.actorParents([actorId]);
-
   /** Ancestors of an actor, itself included, guarding against a loop. */
   function lineage(actorId: number, parents: ReadonlyMap<number, number | null>): number[] {
     const seen: number[] = [];
@@ -200,10 +197,8 @@ export function createCrossCheckService(db: Db) {
 
       const interestOf = (claimantId: number | null, heldId: number): string | null => {
         if (claimantId === null) return null;
-        for (const ancestor of lineage(
-          claimantId,
-          parents.has(claimantId) ? parents : actorParentsOf(claimantId),
-        )) {
+        // Every claimant on the board is in the origin context, so its whole ancestry is in `parents`.
+        for (const ancestor of lineage(claimantId, parents)) {
           const role =
             ancestor === heldId ? (partyRoles.get(ancestor) ?? 'accused') : partyRoles.get(ancestor);
           if (role) return role;

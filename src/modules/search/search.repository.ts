@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
+import { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import { ProblemError } from '../../errors.js';
-import type { Page } from '../../lib/pagination.js';
+import { decodeCursorState, encodeCursorState, type Page } from '../../lib/pagination.js';
 import { createClaimsRepository } from '../claims/claims.repository.js';
 import type { SearchHit, SearchKind } from './search.schemas.js';
 
@@ -136,33 +137,17 @@ const invalidQuery = (reason: string) =>
     { errors: [{ in: 'query', pointer: '/q', message: reason }] },
   );
 
-interface SearchCursor {
-  v: 1;
-  offset: number;
-}
+// Search pages are positional (ranks are per query), so the cursor carries an offset.
+const SearchCursor = z.object({
+  v: z.literal(1),
+  offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+});
 
-export function encodeSearchCursor(offset: number): string {
-  const state: SearchCursor = { v: 1, offset };
-  return Buffer.from(JSON.stringify(state)).toString('base64url');
-}
+export const encodeSearchCursor = (offset: number) => encodeCursorState({ v: 1, offset });
 
 /** The position the page starts at: 0 for the first page. */
-export function decodeSearchCursor(cursor: string | undefined): number {
-  if (cursor === undefined) return 0;
-  let state: Partial<SearchCursor> | undefined;
-  try {
-    state = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    state = undefined;
-  }
-  const offset = state?.offset;
-  if (state?.v !== 1 || typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0) {
-    throw new ProblemError('INVALID_CURSOR', 'The cursor was not issued by this service or is damaged.', {
-      errors: [{ in: 'query', pointer: '/cursor', message: 'Not a cursor issued by this service' }],
-    });
-  }
-  return offset;
-}
+export const decodeSearchCursor = (cursor: string | undefined) =>
+  cursor === undefined ? 0 : decodeCursorState(cursor, SearchCursor).offset;
 
 export function createSearchRepository(db: Db) {
   const claims = createClaimsRepository(db);
