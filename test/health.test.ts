@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, expectedProblem, type TestContext } from './helpers/app.js';
+import { buildTestApp, expectProblem, type TestContext } from './helpers/app.js';
 import { createClaim, createSource } from './helpers/factories.js';
 
 let ctx: TestContext;
@@ -40,10 +40,7 @@ describe('health', () => {
   it('answers 503 SERVICE_UNAVAILABLE when the database does not answer', async () => {
     ctx.app.db.$client.close();
     const res = await ctx.api.get('/health');
-    expect(res.status).toBe(503);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.body).toEqual({
-      ...expectedProblem(503, 'SERVICE_UNAVAILABLE', '/health'),
+    expectProblem(res, 503, 'SERVICE_UNAVAILABLE', '/health', {
       title: 'Service unavailable',
       detail: 'The database is not available; try again shortly.',
       requestId: res.headers['x-request-id'],

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, expectedProblem, type TestContext } from './helpers/app.js';
+import { buildTestApp, expectProblem, type TestContext } from './helpers/app.js';
 import { createActor, createClaim, createSource, WIRE_TEXT } from './helpers/factories.js';
 
 let ctx: TestContext;
@@ -65,12 +65,9 @@ describe('sources', () => {
 
   it('refuses a text with a NUL character, which SQLite cannot measure, and stores nothing', async () => {
     const res = await ctx.api.post('/sources').send({ title: 'NUL', kind: 'other', text: 'ab\u0000cd' });
-    expect(res.status).toBe(400);
-    expect(res.body).toEqual({
-      ...expectedProblem(400, 'VALIDATION_FAILED', '/sources'),
+    expectProblem(res, 400, 'VALIDATION_FAILED', '/sources', {
       title: 'The request is not valid',
       detail: 'The body field /text is not valid: Contains a NUL character.',
-      requestId: expect.any(String),
       errors: [{ in: 'body', pointer: '/text', message: 'Contains a NUL character' }],
     });
     expect((await ctx.api.get('/sources')).body.data).toEqual([]);
@@ -165,13 +162,9 @@ describe('sources', () => {
     const res = await ctx.api
       .post('/sources')
       .send({ title: 'Orphan', kind: 'other', text: 'x', publisherId: 424242 });
-    expect(res.status).toBe(422);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.body).toEqual({
-      ...expectedProblem(422, 'REFERENCE_NOT_FOUND', '/sources'),
+    expectProblem(res, 422, 'REFERENCE_NOT_FOUND', '/sources', {
       title: 'A referenced record does not exist',
       detail: 'Actor 424242 does not exist.',
-      requestId: expect.any(String),
       errors: [{ in: 'body', pointer: '/publisherId', message: 'Actor 424242 does not exist.' }],
     });
     expect((await ctx.api.get('/sources')).body.data).toEqual([]);
@@ -182,12 +175,9 @@ describe('sources', () => {
       .post('/sources')
       .set('content-type', 'application/json')
       .send('{"title":"t","kind":"other","text":"a\\ud800b"}');
-    expect(res.status).toBe(400);
-    expect(res.body).toEqual({
-      ...expectedProblem(400, 'VALIDATION_FAILED', '/sources'),
+    expectProblem(res, 400, 'VALIDATION_FAILED', '/sources', {
       title: 'The request is not valid',
       detail: expect.any(String),
-      requestId: expect.any(String),
       errors: [{ in: 'body', pointer: '/text', message: expect.any(String) }],
     });
     expect((await ctx.api.get('/sources')).body.data).toEqual([]);
@@ -201,12 +191,9 @@ describe('sources', () => {
       url: 'javascript:alert(1)',
       language: 'english!',
     });
-    expect(res.status).toBe(400);
-    expect(res.body).toEqual({
-      ...expectedProblem(400, 'VALIDATION_FAILED', '/sources'),
+    expectProblem(res, 400, 'VALIDATION_FAILED', '/sources', {
       title: 'The request is not valid',
       detail: expect.any(String),
-      requestId: expect.any(String),
       errors: expect.arrayContaining([
         { in: 'body', pointer: '/url', message: expect.any(String) },
         { in: 'body', pointer: '/language', message: expect.any(String) },
@@ -241,12 +228,9 @@ describe('sources', () => {
     const res = await ctx.api
       .post('/sources')
       .send({ title: 'T', kind: 'other', text: 'x', sha256: '00', id: 7, textLength: 1 });
-    expect(res.status).toBe(400);
-    expect(res.body).toEqual({
-      ...expectedProblem(400, 'VALIDATION_FAILED', '/sources'),
+    expectProblem(res, 400, 'VALIDATION_FAILED', '/sources', {
       title: 'The request is not valid',
       detail: expect.any(String),
-      requestId: expect.any(String),
       errors: expect.arrayContaining([
         { in: 'body', pointer: '/sha256', message: 'Unknown field' },
         { in: 'body', pointer: '/id', message: 'Unknown field' },
@@ -319,13 +303,9 @@ describe('sources', () => {
     const source = await createSource(ctx.api);
     await createClaim(ctx.api, { sourceId: source.id });
     const res = await ctx.api.patch(`/sources/${source.id}`).send({ text: 'Rewritten history.' });
-    expect(res.status).toBe(409);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.body).toEqual({
-      ...expectedProblem(409, 'SOURCE_TEXT_LOCKED', `/sources/${source.id}`),
+    expectProblem(res, 409, 'SOURCE_TEXT_LOCKED', `/sources/${source.id}`, {
       title: 'The source text is anchored by claims',
       detail: expect.stringContaining('1 claim(s) quote this text'),
-      requestId: expect.any(String),
       errors: [{ in: 'body', pointer: '/text', message: expect.any(String) }],
     });
     const stored = (await ctx.api.get(`/sources/${source.id}`)).body;
@@ -347,12 +327,9 @@ describe('sources', () => {
     expect(res.status).toBe(204);
     expect(res.text).toBe('');
     const gone = await ctx.api.get(`/sources/${source.id}`);
-    expect(gone.status).toBe(404);
-    expect(gone.body).toEqual({
-      ...expectedProblem(404, 'SOURCE_NOT_FOUND', `/sources/${source.id}`),
+    expectProblem(gone, 404, 'SOURCE_NOT_FOUND', `/sources/${source.id}`, {
       title: 'Source not found',
       detail: `Source ${source.id} does not exist.`,
-      requestId: expect.any(String),
     });
     expect((await ctx.api.delete(`/sources/${source.id}`)).status).toBe(404);
     expect((await ctx.api.get('/sources')).body.data).toEqual([]);
@@ -362,12 +339,9 @@ describe('sources', () => {
     const source = await createSource(ctx.api);
     await createClaim(ctx.api, { sourceId: source.id });
     const res = await ctx.api.delete(`/sources/${source.id}`);
-    expect(res.status).toBe(409);
-    expect(res.body).toEqual({
-      ...expectedProblem(409, 'RESOURCE_IN_USE', `/sources/${source.id}`),
+    expectProblem(res, 409, 'RESOURCE_IN_USE', `/sources/${source.id}`, {
       title: 'The resource is still referenced',
       detail: `Source ${source.id} is still quoted by 1 claim(s).`,
-      requestId: expect.any(String),
     });
     const stored = await ctx.api.get(`/sources/${source.id}`);
     expect(stored.status).toBe(200);
@@ -376,12 +350,9 @@ describe('sources', () => {
 
   it('answers 404 for a missing source on every item route, and 400 for a bad id', async () => {
     const missing = await ctx.api.get('/sources/424242');
-    expect(missing.status).toBe(404);
-    expect(missing.body).toEqual({
-      ...expectedProblem(404, 'SOURCE_NOT_FOUND', '/sources/424242'),
+    expectProblem(missing, 404, 'SOURCE_NOT_FOUND', '/sources/424242', {
       title: 'Source not found',
       detail: 'Source 424242 does not exist.',
-      requestId: expect.any(String),
     });
     const patch = await ctx.api.patch('/sources/424242').send({ title: 'x' });
     expect(patch.status).toBe(404);

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import supertest from 'supertest';
+import { expect } from 'vitest';
 import { type BuildAppOptions, buildApp } from '../../src/app.js';
 import { createKeysService, type Role } from '../../src/modules/keys/keys.service.js';
 import { loadSeedFile } from '../../src/seeds/seed-loader.js';
@@ -47,4 +48,24 @@ export function expectedProblem(status: number, code: string, instance: string) 
     code,
     instance,
   };
+}
+
+/**
+ * Asserts a whole problem response: the status, the problem+json content type, and the body, which must
+ * be exactly the common members (type, status, code, instance, a request id) plus `members`.
+ */
+export function expectProblem(
+  res: { status: number; headers: Record<string, unknown>; body: unknown },
+  status: number,
+  code: string,
+  instance: string,
+  members: Record<string, unknown>,
+) {
+  expect(res.status).toBe(status);
+  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  expect(res.body).toEqual({
+    ...expectedProblem(status, code, instance),
+    requestId: expect.any(String),
+    ...members,
+  });
 }
