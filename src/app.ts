@@ -19,6 +19,7 @@ import { limitsPlugin } from './plugins/limits.js';
 import { openapiPlugin } from './plugins/openapi.js';
 import { buildProblem, problemsPlugin, sendProblem } from './plugins/problems.js';
 import { viewCachePlugin } from './plugins/view-cache.js';
+import { writerPlugin } from './plugins/writer.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -54,6 +55,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.removeContentTypeParser(['text/plain']);
 
   await app.register(dbPlugin, { databasePath: options.databasePath });
+  await app.register(writerPlugin);
   await app.register(limitsPlugin, {
     rateLimitMax: options.rateLimitMax ?? 600,
     rateLimitWindowMs: options.rateLimitWindowMs ?? 60_000,

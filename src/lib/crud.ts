@@ -92,7 +92,7 @@ export function registerCrudRoutes<
       response: { 201: spec.schemas.item, ...problemResponses(400, 401, 403, 409, 413, 415, 422, 429) },
     },
     handler: async (request, reply) => {
-      const result = app.db.transaction(() =>
+      const result = await app.write(() =>
         idempotent(app.db, request, () => {
           const created = spec.repo.create(request.body as z.infer<Create>);
           audit.record({
@@ -147,7 +147,7 @@ export function registerCrudRoutes<
     },
     handler: async (request, reply) => {
       const id = idOf(request.params);
-      const updated = app.db.transaction(() => {
+      const updated = await app.write(() => {
         const before = spec.repo.get(id);
         if (!before) throw spec.notFound(id);
         checkIfMatch(request, before, app.writeSettings.requireIfMatch);
@@ -182,7 +182,7 @@ export function registerCrudRoutes<
     },
     handler: async (request, reply) => {
       const id = idOf(request.params);
-      app.db.transaction(() => {
+      await app.write(() => {
         const before = spec.repo.get(id);
         if (!before) throw spec.notFound(id);
         checkIfMatch(request, before, app.writeSettings.requireIfMatch);
@@ -216,7 +216,7 @@ export function registerCrudRoutes<
       },
       handler: async (request, reply) => {
         const id = idOf(request.params);
-        const after = app.db.transaction(() => {
+        const after = await app.write(() => {
           const before = spec.repo.get(id);
           if (!before) throw spec.notFound(id);
           if ((before as { retraction?: unknown }).retraction) {

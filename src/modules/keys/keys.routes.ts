@@ -52,7 +52,7 @@ export const keysRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 201: NewKeySchema, ...problemResponses(400, 401, 403, 415, 429) },
     },
     handler: async (request, reply) => {
-      const created = app.db.transaction(() => {
+      const created = await app.write(() => {
         const made = keys.create(request.body.label, request.body.role);
         audit.record({
           principal: request.principal ?? SYSTEM_PRINCIPAL,
@@ -96,7 +96,7 @@ export const keysRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     handler: async (request, reply) => {
       const { keyId } = request.params;
-      app.db.transaction(() => {
+      await app.write(() => {
         const before = keys.get(keyId);
         if (!before) throw notFound(keyId);
         const after = keys.revoke(keyId);
