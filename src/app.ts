@@ -1,6 +1,13 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppConfig } from './config.js';
+import {
+  BASELINE_SECURITY_HEADERS,
+  clientErrorHandler,
+  createHttpServer,
+  repairUrl,
+  requestLogSerializer,
+} from './lib/http-server.js';
 import { serializerCompiler } from './lib/serializer.js';
 import { actorsRoutes } from './modules/actors/actors.routes.js';
 import { attributionsRoutes } from './modules/attributions/attributions.routes.js';
@@ -15,9 +22,12 @@ import { searchRoutes } from './modules/search/search.routes.js';
 import { sourcesRoutes } from './modules/sources/sources.routes.js';
 import { authPlugin } from './plugins/auth.js';
 import { dbPlugin } from './plugins/db.js';
+import { httpEdgesPlugin } from './plugins/http-edges.js';
+import { idempotencyPlugin } from './plugins/idempotency.js';
 import { limitsPlugin } from './plugins/limits.js';
 import { openapiPlugin } from './plugins/openapi.js';
 import { buildProblem, problemsPlugin, sendProblem } from './plugins/problems.js';
+import { type StorageFailure, storagePlugin } from './plugins/storage.js';
 import { viewCachePlugin } from './plugins/view-cache.js';
 import { writerPlugin } from './plugins/writer.js';
 
@@ -31,30 +41,64 @@ export interface BuildAppOptions extends Partial<AppConfig> {
   databasePath: string;
   /** false (default) or a pino logger option object. */
   logger?: boolean | object;
+  /** Called once when writes stop after a storage failure (server.ts exits so that recovery runs). */
+  onStorageFailure?: (failure: StorageFailure) => void;
 }
+
+/** How long one statement may block the event loop waiting for another process's lock (see plugins/storage). */
+const SERVER_BUSY_TIMEOUT_MS = 20;
 
 /** Builds the service; it never listens (server.ts does) so tests can drive it in-process. */
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+  const keepAliveTimeoutMs = options.keepAliveTimeoutMs ?? 5_000;
+  const logger =
+    options.logger && typeof options.logger === 'object'
+      ? { ...options.logger, serializers: { req: requestLogSerializer } }
+      : (options.logger ?? false);
+  let log: FastifyBaseLogger | undefined;
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger,
     bodyLimit: options.bodyLimit ?? 5 * 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: false,
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
-    // Slow or idle clients are cut off rather than holding connections open.
-    connectionTimeout: options.requestTimeoutMs ?? 30_000,
-    requestTimeout: options.requestTimeoutMs ?? 30_000,
-    keepAliveTimeout: options.keepAliveTimeoutMs ?? 5_000,
-    // Errors raised by the router itself (a malformed URL) bypass the error handler: shape them here.
-    frameworkErrors: (error, request, reply) => sendProblem(reply, buildProblem(request, error)),
+    // HEAD is not served (405): the API description lists no HEAD operations.
+    exposeHeadRoutes: false,
+    // Long segments reach validation (a 400 naming the parameter) instead of failing in the router.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 16_384 },
+    rewriteUrl: (req) => repairUrl(req.url ?? '/'),
+    // Slow clients are cut off at REQUEST_TIMEOUT_MS, headers and body alike (see lib/http-server.ts).
+    serverFactory: (handler) => createHttpServer(handler, { requestTimeoutMs, keepAliveTimeoutMs }),
+    clientErrorHandler: (error, socket) => {
+      if (log) clientErrorHandler(log, requestTimeoutMs)(error, socket);
+      else socket.destroy();
+    },
+    // Errors raised by the router itself bypass the hooks; the URL repair above leaves none in practice,
+    // and what might remain still leaves with a request id and the security headers.
+    frameworkErrors: (error, request, reply) =>
+      sendProblem(
+        reply.headers({ ...BASELINE_SECURITY_HEADERS, 'x-request-id': request.id }),
+        buildProblem(request, error),
+      ),
   }).withTypeProvider<ZodTypeProvider>();
+  log = app.log;
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   // A JSON API: anything but JSON is a 415, not a string handed to the validators.
   app.removeContentTypeParser(['text/plain']);
 
-  await app.register(dbPlugin, { databasePath: options.databasePath });
+  await app.register(dbPlugin, {
+    databasePath: options.databasePath,
+    busyTimeoutMs: SERVER_BUSY_TIMEOUT_MS,
+    create: options.createDatabase ?? true,
+  });
+  await app.register(storagePlugin, {
+    writeLockTimeoutMs: options.writeLockTimeoutMs ?? 2_000,
+    onFailure: options.onStorageFailure,
+  });
+  await app.register(httpEdgesPlugin);
+  await app.register(idempotencyPlugin);
   await app.register(writerPlugin);
   await app.register(limitsPlugin, {
     rateLimitMax: options.rateLimitMax ?? 600,

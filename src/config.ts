@@ -1,4 +1,11 @@
 import { z } from 'zod';
+import { StartupError } from './startup-errors.js';
+
+/** The database a first start creates; any other path must exist unless CREATE_DATABASE=true. */
+export const DEFAULT_DATABASE_PATH = './data/claimledger.db';
+
+/** clk_<12 hex: public prefix>_<43 base64url characters: 256-bit secret> */
+export const KEY_FORMAT = /^clk_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/;
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -7,12 +14,13 @@ const booleanFlag = z
 export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
-  DATABASE_PATH: z.string().min(1).default('./data/claimledger.db'),
+  DATABASE_PATH: z.string().min(1).default(DEFAULT_DATABASE_PATH),
+  CREATE_DATABASE: booleanFlag.default(false),
   SEED: booleanFlag.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   REQUIRE_KEY_FOR_READS: booleanFlag.default(false),
   REQUIRE_IF_MATCH: booleanFlag.default(false),
-  BOOTSTRAP_ADMIN_KEY: z.string().optional(),
+  BOOTSTRAP_ADMIN_KEY: z.string().regex(KEY_FORMAT).optional(),
   RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(600),
   RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).default(60_000),
   CORS_ORIGINS: z
@@ -25,6 +33,7 @@ export const configSchema = z.object({
         .filter(Boolean),
     ),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
+  WRITE_LOCK_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
   KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(5_000),
   BODY_LIMIT: z.coerce
     .number()
@@ -35,8 +44,34 @@ export const configSchema = z.object({
 
 export type Env = z.infer<typeof configSchema>;
 
+const BOOLEAN = 'true or false (also 1/0, yes/no)';
+/** What each setting must look like, for the one-line start-up error. */
+const FORMS: Record<keyof Env, string> = {
+  PORT: 'a whole number from 0 to 65535',
+  HOST: 'a host name or address to listen on, e.g. 127.0.0.1 or 0.0.0.0',
+  DATABASE_PATH: 'the path of the SQLite file, e.g. ./data/claimledger.db',
+  CREATE_DATABASE: BOOLEAN,
+  SEED: BOOLEAN,
+  LOG_LEVEL: 'one of fatal, error, warn, info, debug, trace, silent',
+  REQUIRE_KEY_FOR_READS: BOOLEAN,
+  REQUIRE_IF_MATCH: BOOLEAN,
+  BOOTSTRAP_ADMIN_KEY:
+    'an API key clk_<12 hex digits>_<43 base64url characters>; `npm run keys -- generate` prints a fresh one',
+  RATE_LIMIT_MAX: 'a whole number of requests, 1 or more',
+  RATE_LIMIT_WINDOW_MS: 'a whole number of milliseconds, 1000 or more',
+  CORS_ORIGINS: 'comma-separated origins, e.g. https://desk.example.org',
+  REQUEST_TIMEOUT_MS: 'a whole number of milliseconds, 1000 or more',
+  WRITE_LOCK_TIMEOUT_MS: 'a whole number of milliseconds from 0 to 60000',
+  KEEP_ALIVE_TIMEOUT_MS: 'a whole number of milliseconds, 1000 or more',
+  BODY_LIMIT: 'a whole number of bytes, 1024 or more',
+};
+/** Settings whose value is never repeated in an error message. */
+const SECRET: ReadonlySet<string> = new Set(['BOOTSTRAP_ADMIN_KEY']);
+
 export interface AppConfig {
   databasePath: string;
+  /** Whether a missing database file is created (the default path, or CREATE_DATABASE=true). */
+  createDatabase: boolean;
   seed: boolean;
   logLevel: Env['LOG_LEVEL'];
   bodyLimit: number;
@@ -47,6 +82,7 @@ export interface AppConfig {
   rateLimitWindowMs: number;
   corsOrigins: string[];
   requestTimeoutMs: number;
+  writeLockTimeoutMs: number;
   keepAliveTimeoutMs: number;
 }
 
@@ -55,17 +91,27 @@ export interface ServerConfig extends AppConfig {
   host: string;
 }
 
+/** Reads the environment; a bad setting is a StartupError naming it and what it must look like. */
 export function loadConfig(env: NodeJS.ProcessEnv): ServerConfig {
-  const parsed = configSchema.safeParse(env);
+  // An empty variable (`PORT=` in a compose file) means unset.
+  const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+  const parsed = configSchema.safeParse(given);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+    const names = [...new Set(parsed.error.issues.map((i) => String(i.path[0])))] as (keyof Env)[];
+    const message = names
+      .map((name) => {
+        const value = SECRET.has(name) ? '' : ` (got ${JSON.stringify(given[name])})`;
+        return `${name} must be ${FORMS[name]}${value}`;
+      })
+      .join('; ');
+    throw new StartupError(names.join(', '), message);
   }
   const e = parsed.data;
   return {
     port: e.PORT,
     host: e.HOST,
     databasePath: e.DATABASE_PATH,
+    createDatabase: e.CREATE_DATABASE || e.DATABASE_PATH === DEFAULT_DATABASE_PATH,
     seed: e.SEED,
     logLevel: e.LOG_LEVEL,
     bodyLimit: e.BODY_LIMIT,
@@ -76,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ServerConfig {
     rateLimitWindowMs: e.RATE_LIMIT_WINDOW_MS,
     corsOrigins: e.CORS_ORIGINS,
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    writeLockTimeoutMs: e.WRITE_LOCK_TIMEOUT_MS,
     keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
   };
 }

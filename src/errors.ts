@@ -24,6 +24,7 @@ export const PROBLEMS = {
   HISTORY_NOT_FOUND: { status: 404, title: 'No history for this record' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   NOT_ACCEPTABLE: { status: 406, title: 'Not acceptable' },
+  REQUEST_TIMEOUT: { status: 408, title: 'The request took too long to arrive' },
   RESOURCE_IN_USE: { status: 409, title: 'The resource is still referenced' },
   DUPLICATE: { status: 409, title: 'The resource already exists' },
   SOURCE_TEXT_LOCKED: { status: 409, title: 'The source text is anchored by claims' },
@@ -40,11 +41,17 @@ export const PROBLEMS = {
   INVALID_TIME_RANGE: { status: 422, title: 'The event ends before it starts' },
   SELF_LINK: { status: 422, title: 'A claim cannot be linked to itself' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'The Idempotency-Key was used for another request' },
+  IDEMPOTENCY_KEY_IN_USE: { status: 409, title: 'A request with this Idempotency-Key is still being handled' },
   ALREADY_RETRACTED: { status: 409, title: 'The record is already retracted' },
   PRECONDITION_REQUIRED: { status: 428, title: 'Send If-Match with the ETag you read' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
+  HEADERS_TOO_LARGE: { status: 431, title: 'The request headers are too large' },
   INTERNAL_ERROR: { status: 500, title: 'Internal server error' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'Service unavailable' },
+  DATABASE_BUSY: { status: 503, title: 'The database is busy' },
+  STORAGE_FAILED: { status: 503, title: 'The storage failed' },
+  STORAGE_READ_ONLY: { status: 503, title: 'The database cannot be written' },
+  DISK_FULL: { status: 507, title: 'The disk is full' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ProblemCode = keyof typeof PROBLEMS;

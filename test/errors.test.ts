@@ -34,12 +34,13 @@ describe("Fastify's own errors leave as problem+json", () => {
     });
   });
 
-  it('answers 404 ROUTE_NOT_FOUND for an unknown method on a known path', async () => {
+  it('answers 405 METHOD_NOT_ALLOWED with Allow for a method a known path does not serve', async () => {
     const res = await ctx.api.put('/actors').send({ name: 'X', kind: 'state' });
-    expectProblem(res, 404, 'ROUTE_NOT_FOUND', '/actors', {
-      title: 'No such route',
-      detail: 'No route matches PUT /actors.',
+    expectProblem(res, 405, 'METHOD_NOT_ALLOWED', '/actors', {
+      title: 'Method not allowed',
+      detail: 'PUT is not served on /actors; it answers GET, POST.',
     });
+    expect(res.headers.allow).toBe('GET, POST');
     await expectNothingStored();
   });
 

@@ -899,8 +899,8 @@ describe('API9:2023 Improper Inventory Management', () => {
     expect([...documented].filter((op) => !served.has(op))).toEqual([]);
   });
 
-  it('unknown paths and methods are 404 problems', async () => {
-    const attempts: [method: 'get' | 'put' | 'post' | 'patch' | 'delete', path: string][] = [
+  it('unknown paths are 404 problems; unserved methods on known paths are 405 with Allow', async () => {
+    const unknown: [method: 'get' | 'post', path: string][] = [
       ['get', '/admin'],
       ['get', '/v1/actors'],
       ['get', '/api/actors'],
@@ -908,20 +908,30 @@ describe('API9:2023 Improper Inventory Management', () => {
       ['get', '/debug/vars'],
       ['post', '/graphql'],
       ['get', '/actors/1/secrets'],
-      ['get', '/keys/1'],
-      ['put', '/actors/1'],
-      ['delete', '/actors'],
-      ['patch', '/claims'],
-      ['post', '/health'],
-      ['delete', '/audit'],
-      ['patch', '/keys/1'],
     ];
-    for (const [method, path] of attempts) {
+    for (const [method, path] of unknown) {
       const res = await ctx.api[method](path);
       expect(res.status, `${method} ${path}`).toBe(404);
       expect(res.headers['content-type']).toMatch(PROBLEM_JSON);
       expect(res.body).toMatchObject(expectedProblem(404, 'ROUTE_NOT_FOUND', path));
     }
+    const unserved: [method: 'get' | 'put' | 'post' | 'patch' | 'delete', path: string, allow: string][] = [
+      ['get', '/keys/1', 'DELETE'],
+      ['put', '/actors/1', 'DELETE, GET, PATCH'],
+      ['delete', '/actors', 'GET, POST'],
+      ['patch', '/claims', 'GET, POST'],
+      ['post', '/health', 'GET'],
+      ['delete', '/audit', 'GET'],
+      ['patch', '/keys/1', 'DELETE'],
+    ];
+    const counts = tableCounts();
+    for (const [method, path, allow] of unserved) {
+      const res = await ctx.api[method](path);
+      expect(res.status, `${method} ${path}`).toBe(405);
+      expect(res.headers.allow, `${method} ${path}`).toBe(allow);
+      expect(res.body).toMatchObject(expectedProblem(405, 'METHOD_NOT_ALLOWED', path));
+    }
+    expect(tableCounts()).toEqual(counts);
   });
 });
 

@@ -323,9 +323,12 @@ export const idempotencyRecords = sqliteTable(
     method: text('method').notNull(),
     path: text('path').notNull(),
     bodyHash: text('body_hash').notNull(),
+    /** The status of the first response; 0 while its transaction has committed but its response is not yet stored. */
     status: integer('status').notNull(),
     location: text('location'),
     body: text('body').notNull(),
+    /** The first response's replayable headers (content-type, location, etag...), as a JSON object. */
+    headers: text('headers'),
     createdAt: text('created_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.principal, t.key] })],

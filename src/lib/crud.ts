@@ -8,7 +8,7 @@ import { noContent, notModified, problemResponses } from './openapi.js';
 import { decodeCursor, type Page, type pageQuerySchema, sendPage } from './pagination.js';
 import { RetractBody } from './retraction.js';
 import { idParams } from './schemas.js';
-import { checkIfMatch, etagOf, idempotent, sendWithEtag } from './writes.js';
+import { checkIfMatch, etagOf, sendWithEtag } from './writes.js';
 
 type ListQuery = z.ZodType<z.infer<typeof pageQuerySchema>, unknown>;
 
@@ -47,7 +47,7 @@ export interface CrudSpec<
  * through generics); validation and serialization still go through the zod compilers of the app.
  *
  * The routes every resource has, with the same statuses, headers and problem documentation: list (keyset
- * pages + Link), create (201 + Location, Idempotency-Key), get (ETag, 304), patch and delete (If-Match;
+ * pages + Link), create (201 + Location; Idempotency-Key is handled for every POST centrally), get (ETag, 304), patch and delete (If-Match;
  * delete is admin-only), and the change history. Every write and its audit record share one transaction.
  */
 export function registerCrudRoutes<
@@ -86,31 +86,27 @@ export function registerCrudRoutes<
       operationId: `create${singular}`,
       tags,
       summary: `Create ${article(spec.noun)}`,
-      description: `${spec.docs?.create ?? ''} ${IDEMPOTENCY_DOC}`.trim(),
-      headers: idempotencyHeaders,
+      description: spec.docs?.create,
       body: spec.schemas.create,
       response: { 201: spec.schemas.item, ...problemResponses(400, 401, 403, 409, 413, 415, 422, 429) },
     },
     handler: async (request, reply) => {
-      const result = await app.write(() =>
-        idempotent(app.db, request, () => {
-          const created = spec.repo.create(request.body as z.infer<Create>);
-          audit.record({
-            principal: principalOf(request),
-            resource,
-            resourceId: created.id,
-            operation: 'create',
-            before: null,
-            after: created,
-            requestId: request.id,
-          });
-          return { status: 201, body: created, location: `${spec.path}/${created.id}` };
-        }),
-      );
-      if (result.location) reply.header('location', result.location);
-      if (result.replayed) reply.header('idempotent-replayed', 'true');
-      reply.header('etag', etagOf(result.body));
-      return reply.code(result.status as 201).send(result.body);
+      const created = await app.write(() => {
+        const record = spec.repo.create(request.body as z.infer<Create>);
+        audit.record({
+          principal: principalOf(request),
+          resource,
+          resourceId: record.id,
+          operation: 'create',
+          before: null,
+          after: record,
+          requestId: request.id,
+        });
+        return record;
+      });
+      reply.header('location', `${spec.path}/${created.id}`);
+      reply.header('etag', etagOf(created));
+      return reply.code(201).send(created);
     },
   });
 
@@ -265,18 +261,9 @@ export function registerCrudRoutes<
 
 const article = (noun: string) => `${/^[aeiou]/.test(noun) ? 'an' : 'a'} ${noun}`;
 
-const IDEMPOTENCY_DOC =
-  'Send an `Idempotency-Key` to make retries safe: the same key and body return the first response without a second record; the same key with another body is a 422.';
 const IF_MATCH_DOC =
   'Send `If-Match` with the ETag you read: if the record changed since, the answer is 412 and nothing changes.';
 
-const idempotencyHeaders = z.object({
-  'idempotency-key': z
-    .string()
-    .max(200)
-    .optional()
-    .describe('A unique key per logical request, e.g. a UUID.'),
-});
 const ifMatchHeaders = z.object({
   'if-match': z.string().max(1000).optional().describe('The ETag of the version you read.'),
 });

@@ -1,10 +1,6 @@
 import { createHash } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Db } from '../db/client.js';
-import { idempotencyRecords } from '../db/schema.js';
 import { problem } from '../errors.js';
-import { nowIso } from './schemas.js';
 
 /** A strong ETag: the hash of the representation, so any visible change makes a new one. */
 export function etagOf(representation: unknown): string {
@@ -46,71 +42,4 @@ export function sendWithEtag<T>(request: FastifyRequest, reply: FastifyReply, bo
   reply.header('etag', etag);
   if (isNotModified(request, etag)) return reply.code(304).send();
   return body;
-}
-
-export interface StoredResponse {
-  status: number;
-  body: unknown;
-  location?: string | undefined;
-  replayed?: boolean;
-}
-
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
-
-/**
- * Runs a POST at most once per Idempotency-Key (per API key): a retry with the same key and body gets the
- * first response back; the same key with another body is a 422. Call inside the write's transaction.
- */
-export function idempotent(db: Db, request: FastifyRequest, run: () => StoredResponse): StoredResponse {
-  const key = request.headers['idempotency-key'];
-  if (key === undefined) return run();
-  if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {
-    throw problem('BAD_REQUEST', 'Idempotency-Key must be 1 to 200 visible ASCII characters.', {
-      errors: [{ in: 'headers', pointer: '/idempotency-key', message: 'Not a valid Idempotency-Key' }],
-    });
-  }
-  const principal = request.principal ? `key:${request.principal.keyId}` : 'anonymous';
-  const path = request.url.split('?')[0] ?? request.url;
-  const bodyHash = createHash('sha256')
-    .update(JSON.stringify([request.method, path, request.body ?? null]))
-    .digest('hex');
-  const previous = db
-    .select()
-    .from(idempotencyRecords)
-    .where(and(eq(idempotencyRecords.principal, principal), eq(idempotencyRecords.key, key)))
-    .get();
-  if (previous) {
-    if (previous.bodyHash !== bodyHash) {
-      throw problem(
-        'IDEMPOTENCY_KEY_REUSED',
-        'This Idempotency-Key was already used with a different request.',
-        {
-          errors: [
-            { in: 'headers', pointer: '/idempotency-key', message: 'Already used for another request' },
-          ],
-        },
-      );
-    }
-    return {
-      status: previous.status,
-      body: JSON.parse(previous.body),
-      location: previous.location ?? undefined,
-      replayed: true,
-    };
-  }
-  const response = run();
-  db.insert(idempotencyRecords)
-    .values({
-      key,
-      principal,
-      method: request.method,
-      path,
-      bodyHash,
-      status: response.status,
-      location: response.location ?? null,
-      body: JSON.stringify(response.body),
-      createdAt: nowIso(),
-    })
-    .run();
-  return response;
 }

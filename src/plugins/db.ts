@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { type Db, openDatabase } from '../db/client.js';
+import { type Db, type OpenOptions, openDatabase } from '../db/client.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -10,14 +10,19 @@ declare module 'fastify' {
 
 /** Opens (and migrates) the database once per app and closes it when the app closes. */
 export const dbPlugin = fp(
-  async (app: FastifyInstance, opts: { databasePath: string }) => {
-    const db = openDatabase(opts.databasePath);
+  async (app: FastifyInstance, opts: { databasePath: string } & OpenOptions) => {
+    const { databasePath, ...options } = opts;
+    const db = openDatabase(databasePath, options);
     app.decorate('db', db);
     app.addHook('onClose', async () => {
-      if (db.$client.open) {
+      if (!db.$client.open) return;
+      try {
         db.$client.pragma('optimize');
-        db.$client.close();
+      } catch (err) {
+        // Statistics are an optimisation: a full disk (or any fault) must not keep the file from closing.
+        app.log.warn({ err }, 'PRAGMA optimize failed on close');
       }
+      db.$client.close();
     });
   },
   { name: 'db' },

@@ -2,7 +2,9 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { z } from 'zod';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { documentCommonProblems, documentResponseHeaders } from '../lib/openapi.js';
 
 export const API_DESCRIPTION = `Claim-and-source fact tracking for newsrooms.
 
@@ -17,7 +19,13 @@ and who holds whom responsible.
 - **Attributions** record who holds an actor responsible for an event, through the claim that says so.
 
 Every error is an RFC 9457 \`application/problem+json\` document with a stable \`code\`.
-Lists are keyset-paginated: follow \`nextCursor\` or the \`Link: rel="next"\` header.`;
+Lists are keyset-paginated: follow \`nextCursor\` or the \`Link: rel="next"\` header.
+
+Every operation may answer 400 (an unknown query parameter is one), 401 (a key that is sent must be valid,
+even on public reads), 408 (a request slower than the server's timeout), 429 (rate limit, with
+\`Retry-After\`) and 503 (the database is busy or unavailable, with \`Retry-After\`); writes may also answer 507
+(the disk is full). A method a path does not serve is a 405 with \`Allow\`; \`HEAD\` is not served. Every POST
+honours \`Idempotency-Key\`.`;
 
 const STATUS_TEXT: Record<string, string> = {
   '200': 'OK',
@@ -103,7 +111,7 @@ function declareSecurity<T>(document: T): T {
   };
   for (const [path, item] of Object.entries(doc.paths ?? {})) {
     for (const [method, operation] of Object.entries(item)) {
-      if (path === '/health' || path === '/openapi.json') continue;
+      if (path === '/health' || path === '/health/ready' || path === '/openapi.json') continue;
       operation.security = WRITE_METHODS.has(method) ? [{ apiKey: [] }] : [{}, { apiKey: [] }];
     }
   }
@@ -113,6 +121,8 @@ function declareSecurity<T>(document: T): T {
 /** Serves the OpenAPI 3.1 document built from the route schemas, and an offline docs page at /docs. */
 export const openapiPlugin = fp(
   async (app: FastifyInstance) => {
+    // Before swagger's own onRoute hook, so that the document shows what was added.
+    app.addHook('onRoute', (route) => documentCommonProblems(route as Parameters<typeof documentCommonProblems>[0]));
     await app.register(swagger, {
       openapi: {
         openapi: '3.1.0',
@@ -138,7 +148,9 @@ export const openapiPlugin = fp(
       },
       transform: jsonSchemaTransform,
       transformObject: (input) =>
-        declareSecurity(pruneUnusedSchemas(describeDefaultResponses(jsonSchemaTransformObject(input)))),
+        documentResponseHeaders(
+          declareSecurity(pruneUnusedSchemas(describeDefaultResponses(jsonSchemaTransformObject(input)))),
+        ),
     });
 
     app.get(
@@ -149,6 +161,9 @@ export const openapiPlugin = fp(
           operationId: 'getOpenApiDocument',
           tags: ['service'],
           summary: 'The OpenAPI 3.1 document of this API',
+          response: {
+            200: z.looseObject({ openapi: z.string() }).describe('The OpenAPI 3.1 document.'),
+          },
         },
       },
       async () => app.swagger(),

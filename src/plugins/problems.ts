@@ -10,6 +10,7 @@ import {
   problemSlug,
   problemType,
 } from '../errors.js';
+import { problemOfSqliteFault, sqliteFaultOf } from '../lib/sqlite-errors.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -54,7 +55,7 @@ function fieldErrorsOf(error: FastifyError): FieldError[] {
         out.push({
           in: part,
           pointer: `${base}/${escapePointerToken(String(key))}`,
-          message: 'Unknown field',
+          message: part === 'query' ? 'Unknown query parameter' : 'Unknown field',
         });
       }
     } else {
@@ -80,7 +81,8 @@ export function buildProblem(request: FastifyRequest, error: FastifyError | Prob
     status: PROBLEMS[code].status,
     detail,
     code,
-    instance: request.url.split('?')[0] ?? request.url,
+    // The URL as sent: the router may have been handed a repaired one (see lib/http-server.ts).
+    instance: request.originalUrl.split('?')[0] ?? request.originalUrl,
     requestId: String(request.id),
   });
 
@@ -93,9 +95,10 @@ export function buildProblem(request: FastifyRequest, error: FastifyError | Prob
   }
   const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
   if (mapped) return base(mapped.code, mapped.detail ?? error.message);
-  // better-sqlite3's words for a closed handle (shutdown in progress, or a lost database file).
-  if (error.message === 'The database connection is not open') {
-    return base('SERVICE_UNAVAILABLE', 'The database is not available; try again shortly.');
+  const fault = sqliteFaultOf(error);
+  if (fault) {
+    const mapped = problemOfSqliteFault(fault, 'read');
+    return base(mapped.code, mapped.message);
   }
   if (error.code?.startsWith('SQLITE_CONSTRAINT')) {
     return base('CONFLICT', 'The change conflicts with stored data and was not applied.');
@@ -116,20 +119,39 @@ export function sendProblem(reply: FastifyReply, body: Problem) {
 /** One error path for the whole service: every error, Fastify's own included, leaves as problem+json. */
 export const problemsPlugin = fp(
   async (app: FastifyInstance) => {
-    app.setErrorHandler((error: FastifyError | ProblemError, request, reply) => {
+    app.setErrorHandler((thrown: FastifyError | ProblemError, request, reply) => {
+      // A storage fault outside the write path (a read's I/O error, a lock held elsewhere) keeps its Retry-After.
+      const fault = sqliteFaultOf(thrown);
+      const error = fault ? problemOfSqliteFault(fault, 'read') : thrown;
+      if (fault) request.log.error({ err: thrown }, 'storage fault');
       const body = buildProblem(request, error);
       if (error instanceof ProblemError) reply.headers(error.headers);
-      if (body.status >= 500) request.log.error({ err: error }, 'request failed');
+      if (body.status >= 500 && !fault) request.log.error({ err: error }, 'request failed');
       else request.log.info({ code: body.code, status: body.status }, 'request rejected');
       return sendProblem(reply, body);
     });
 
-    app.setNotFoundHandler((request, reply) =>
-      sendProblem(
+    app.setNotFoundHandler((request, reply) => {
+      const path = request.url.split('?')[0] ?? request.url;
+      const allowed = app.allowedMethods(path);
+      if (allowed.length > 0) {
+        reply.header('allow', allowed.join(', '));
+        return sendProblem(
+          reply,
+          buildProblem(
+            request,
+            new ProblemError(
+              'METHOD_NOT_ALLOWED',
+              `${request.method} is not served on ${request.originalUrl.split('?')[0]}; it answers ${allowed.join(', ')}.`,
+            ),
+          ),
+        );
+      }
+      return sendProblem(
         reply,
-        buildProblem(request, problem404(`No route matches ${request.method} ${request.url.split('?')[0]}.`)),
-      ),
-    );
+        buildProblem(request, problem404(`No route matches ${request.method} ${request.originalUrl.split('?')[0]}.`)),
+      );
+    });
 
     // Problem types are dereferenceable: GET /problems/quote-ambiguous explains QUOTE_AMBIGUOUS.
     app.get(

@@ -14,7 +14,12 @@ declare module 'fastify' {
 
 export const writerPlugin = fp(
   async (app: FastifyInstance) => {
-    app.decorate('write', async <T>(work: () => T): Promise<T> => app.db.transaction(work));
+    app.decorate('write', async <T>(work: () => T): Promise<T> => {
+      // Bound now, in the request's own context: what the request adds to its transaction (idempotency).
+      const bound = app.idempotency.bind(work);
+      // IMMEDIATE takes the write lock before the work runs: a lock held elsewhere fails fast and is retried.
+      return app.storage.commit(() => app.db.transaction(bound, { behavior: 'immediate' }));
+    });
   },
-  { name: 'writer', dependencies: ['db'] },
+  { name: 'writer', dependencies: ['db', 'storage', 'idempotency'] },
 );

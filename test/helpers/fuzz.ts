@@ -5,7 +5,7 @@
  * schema: valid-ish requests (generated from the JSON Schema, biased towards the ids, strings and objects the
  * seeded database holds, so that writes get past reference checks) and invalid ones (wrong types, missing or
  * unknown fields, hostile strings, odd ids, cursors and headers). `check` holds every response to the
- * document: no 5xx, a declared status (or a global problem status), a body valid against the declared schema
+ * document: no 5xx, a status the operation declares (no global exemptions), a body valid against the declared schema
  * for that status and content type, and problem bodies that carry every problem field.
  *
  * Each request runs inside a SQLite savepoint that is rolled back afterwards: every run sees the pristine
@@ -89,6 +89,8 @@ export interface FuzzRequest {
 
 export interface FuzzResponse {
   status: number;
+  /** Lower-cased header names. */
+  headers: Record<string, string>;
   /** The media type alone, lower-cased, without parameters. */
   contentType: string;
   text: string;
@@ -106,8 +108,6 @@ export interface Corpus {
   cursors: string[];
 }
 
-/** Statuses any operation may answer with, as a problem, whether or not it lists them. */
-export const GLOBAL_PROBLEM_STATUSES = new Set([400, 401, 403, 404, 405, 413, 415, 429]);
 /** Stands for "the ETag the record has now": `send` GETs the path first and puts the real one in. */
 export const CURRENT_ETAG = '<current etag>';
 
@@ -846,6 +846,7 @@ export async function createFuzzer(ctx: TestContext): Promise<Fuzzer> {
     });
     return {
       status: res.status,
+      headers: res.headers as Record<string, string>,
       contentType: (String(res.headers['content-type'] ?? '').split(';')[0] ?? '').trim().toLowerCase(),
       text: (res.body as Buffer).toString('utf8'),
     };
@@ -870,7 +871,11 @@ export async function createFuzzer(ctx: TestContext): Promise<Fuzzer> {
     const declared = op.responses[String(res.status)];
     const isProblem = res.contentType === 'application/problem+json';
     if (res.status >= 500) failures.push('a server error');
-    if (!declared && !(GLOBAL_PROBLEM_STATUSES.has(res.status) && isProblem)) {
+    // Whatever answered (a route, the router, a hook, the not-found handler), the same headers.
+    for (const name of ['x-request-id', 'x-content-type-options', 'content-security-policy', 'x-ratelimit-limit']) {
+      if (!res.headers[name]) failures.push(`no ${name} header`);
+    }
+    if (!declared) {
       failures.push(`status ${res.status} is not documented for ${op.operationId}`);
     }
     if (res.status === 204 || res.status === 304) {

@@ -4,6 +4,7 @@ import { KEY_ROLES } from '../../db/schema.js';
 import { problem } from '../../errors.js';
 import { problemResponses } from '../../lib/openapi.js';
 import { idParams, name } from '../../lib/schemas.js';
+import { etagOf } from '../../lib/writes.js';
 import { createAuditService } from '../audit/audit.service.js';
 import { createKeysService, SYSTEM_PRINCIPAL } from './keys.service.js';
 
@@ -21,7 +22,12 @@ const KeySchema = z
   .meta({ id: 'ApiKey', description: 'An API key, without its secret.' });
 
 const NewKeySchema = KeySchema.extend({
-  key: z.string().describe('The key itself. Shown once: store it now.'),
+  key: z
+    .string()
+    .optional()
+    .describe(
+      'The key itself. Shown once: store it now. Absent from an Idempotency-Key replay, since the secret is never stored: if it was lost, revoke the key and create another.',
+    ),
 }).meta({ id: 'NewApiKey' });
 
 const CreateKeyBody = z
@@ -43,7 +49,7 @@ export const keysRoutes: FastifyPluginAsyncZod = async (app) => {
   const notFound = (id: number) => problem('KEY_NOT_FOUND', `API key ${id} does not exist.`);
 
   app.post('/keys', {
-    config,
+    config: { ...config, idempotencySecretFields: ['key'] },
     schema: {
       operationId: 'createKey',
       tags,
@@ -69,6 +75,7 @@ export const keysRoutes: FastifyPluginAsyncZod = async (app) => {
         .code(201)
         .header('location', `/keys/${created.record.id}`)
         .header('cache-control', 'no-store')
+        .header('etag', etagOf(created.record))
         .send({ ...created.record, key: created.key });
     },
   });
