@@ -21,11 +21,16 @@ export interface OpenOptions {
   busyTimeoutMs?: number;
   /** Create the file (and its folder) when it does not exist; otherwise a missing file is an error. */
   create?: boolean;
+  /**
+   * Refresh planner statistics after migrating (the server does, at start-up). It may ANALYZE, holding the
+   * write lock for seconds on a large file: command-line tools run against a live server skip it.
+   */
+  optimize?: boolean;
 }
 
 /** Opens the database, sets the pragmas every connection needs, and applies the committed migrations. */
 export function openDatabase(path: string, options: OpenOptions = {}): Db {
-  const { busyTimeoutMs = 5000, create = true } = options;
+  const { busyTimeoutMs = 5000, create = true, optimize = true } = options;
   if (!isMemoryPath(path) && !existsSync(path)) {
     if (!create) {
       throw new StartupError(
@@ -49,7 +54,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
     // Planner statistics for indexes that lack them (a new index after a migration): without them SQLite
     // guessed an index that forced a sort of a whole event for GET /claims?event=. Cheap when nothing is
     // missing; see https://sqlite.org/lang_analyze.html#periodically_run_pragma_optimize_
-    if (!isMemoryPath(path)) sqlite.pragma('optimize=0x10002');
+    if (optimize && !isMemoryPath(path)) sqlite.pragma('optimize=0x10002');
     return db;
   } catch (error) {
     sqlite.close();
