@@ -41,7 +41,10 @@ export const PROBLEMS = {
   INVALID_TIME_RANGE: { status: 422, title: 'The event ends before it starts' },
   SELF_LINK: { status: 422, title: 'A claim cannot be linked to itself' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'The Idempotency-Key was used for another request' },
-  IDEMPOTENCY_KEY_IN_USE: { status: 409, title: 'A request with this Idempotency-Key is still being handled' },
+  IDEMPOTENCY_KEY_IN_USE: {
+    status: 409,
+    title: 'A request with this Idempotency-Key is still being handled',
+  },
   ALREADY_RETRACTED: { status: 409, title: 'The record is already retracted' },
   PRECONDITION_REQUIRED: { status: 428, title: 'Send If-Match with the ETag you read' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },

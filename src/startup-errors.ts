@@ -1,4 +1,17 @@
+import { statfsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { sqliteCodeOf, sqliteFaultOf } from './lib/sqlite-errors.js';
+
+/** Whether the file system holding `path` has (almost) no space left: SQLite then reports I/O errors too. */
+function diskIsFull(path: string | undefined): boolean {
+  if (!path || path === ':memory:') return false;
+  try {
+    const stats = statfsSync(dirname(path));
+    return stats.bavail * stats.bsize < 256 * 1024;
+  } catch {
+    return false;
+  }
+}
 
 /** A start-up problem the operator can fix: it names the setting at fault and what it must look like. */
 export class StartupError extends Error {
@@ -31,11 +44,14 @@ export function describeStartupError(error: unknown, databasePath?: string): str
   const where = databasePath ? ` (DATABASE_PATH=${databasePath})` : '';
   const fault = sqliteFaultOf(error);
   const code = sqliteCodeOf(error);
-  if (fault === 'full') return `the disk holding the database is full${where}: free some space and start again (${code})`;
+  if (fault === 'full' || (fault === 'io' && diskIsFull(databasePath)))
+    return `the disk holding the database is full${where}: free some space and start again (${code})`;
   if (fault === 'readonly')
     return `the database cannot be written${where}: check the file's and its folder's permissions (${code})`;
-  if (fault === 'io') return `the database file could not be read or written${where}: ${(error as Error).message} (${code})`;
-  if (fault === 'corrupt') return `the database file is damaged or is not a database${where} (${code}); restore a backup`;
+  if (fault === 'io')
+    return `the database file could not be read or written${where}: ${(error as Error).message} (${code})`;
+  if (fault === 'corrupt')
+    return `the database file is damaged or is not a database${where} (${code}); restore a backup`;
   if (fault === 'busy') return `another process holds the database locked${where}; try again (${code})`;
   const system = (error as { code?: unknown } | null)?.code;
   if (typeof system === 'string' && system in SYSTEM_ERRORS) {

@@ -28,7 +28,10 @@ await runCommand(
   async () => {
     databasePath = loadConfig(process.env).databasePath;
     if (!existsSync(databasePath)) {
-      throw new StartupError('DATABASE_PATH', `DATABASE_PATH=${databasePath} does not exist: nothing to back up.`);
+      throw new StartupError(
+        'DATABASE_PATH',
+        `DATABASE_PATH=${databasePath} does not exist: nothing to back up.`,
+      );
     }
     // Read-only, without migrating or analysing: the backup only ever takes SQLite's read lock on the live
     // file, which in WAL mode never blocks the server's writes.

@@ -28,7 +28,10 @@ export function parseCommandLine<O extends Options>(usage: string, options: O, a
   }
   const flagLike = parsed.positionals.find((p) => p.startsWith('-'));
   if (flagLike !== undefined) fail(`${flagLike} looks like an option, not an argument; see --help`);
-  return parsed as { values: { [K in keyof O]?: O[K]['type'] extends 'boolean' ? boolean : string }; positionals: string[] };
+  return parsed as {
+    values: { [K in keyof O]?: O[K]['type'] extends 'boolean' ? boolean : string };
+    positionals: string[];
+  };
 }
 
 /** A usage error: one line, exit status 2. */
@@ -38,7 +41,11 @@ export function fail(message: string): never {
 }
 
 /** Runs a command; an error leaves as one line (no stack trace) with exit status 1. */
-export async function runCommand(name: string, main: () => Promise<void> | void, databasePath?: () => string | undefined) {
+export async function runCommand(
+  name: string,
+  main: () => Promise<void> | void,
+  databasePath?: () => string | undefined,
+) {
   try {
     await main();
   } catch (err) {

@@ -26,13 +26,15 @@ await runCommand(
   'keys',
   () => {
     if (command === 'generate') {
-      if (argument !== undefined || values.role || values.label) fail('generate takes no arguments; see --help');
+      if (argument !== undefined || values.role || values.label)
+        fail('generate takes no arguments; see --help');
       console.log(`clk_${randomBytes(6).toString('hex')}_${randomBytes(32).toString('base64url')}`);
       return;
     }
     if (command === 'create') {
       if (argument !== undefined) fail(`unexpected argument ${argument}; see --help`);
-      if (!KEY_ROLES.includes(values.role as Role)) fail('create needs --role reader, editor or admin; see --help');
+      if (!KEY_ROLES.includes(values.role as Role))
+        fail('create needs --role reader, editor or admin; see --help');
     } else if (command === 'list') {
       if (argument !== undefined || values.role || values.label) fail('list takes no arguments; see --help');
     } else if (command === 'revoke') {

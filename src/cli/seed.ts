@@ -29,7 +29,9 @@ await runCommand(
         .map(([k, n]) => `${n} ${k}`)
         .join(', ');
       console.log(
-        result.loaded ? `Loaded seed "${result.name}": ${what}.` : `Seed "${result.name}" was already loaded.`,
+        result.loaded
+          ? `Loaded seed "${result.name}": ${what}.`
+          : `Seed "${result.name}" was already loaded.`,
       );
     } finally {
       db.$client.close();

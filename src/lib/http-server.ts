@@ -46,7 +46,10 @@ const CLIENT_ERRORS: Record<string, [ProblemCode, (timeoutMs: number) => string]
     'REQUEST_TIMEOUT',
     (ms) => `The request did not arrive whole within ${ms} ms (REQUEST_TIMEOUT_MS); send it faster.`,
   ],
-  HPE_HEADER_OVERFLOW: ['HEADERS_TOO_LARGE', () => 'The request headers are larger than this server accepts.'],
+  HPE_HEADER_OVERFLOW: [
+    'HEADERS_TOO_LARGE',
+    () => 'The request headers are larger than this server accepts.',
+  ],
 };
 
 /**
@@ -57,8 +60,9 @@ const CLIENT_ERRORS: Record<string, [ProblemCode, (timeoutMs: number) => string]
 export function clientErrorHandler(log: FastifyBaseLogger, requestTimeoutMs: number) {
   return (error: NodeJS.ErrnoException, socket: Socket) => {
     if (error.code === 'ECONNRESET' || socket.destroyed) return;
-    const pending = (socket as Socket & { _httpMessage?: http.ServerResponse & { req?: http.IncomingMessage } })
-      ._httpMessage;
+    const pending = (
+      socket as Socket & { _httpMessage?: http.ServerResponse & { req?: http.IncomingMessage } }
+    )._httpMessage;
     if (pending?.headersSent || !socket.writable) {
       socket.destroy();
       return;

@@ -77,7 +77,9 @@ const RATE_LIMIT_HEADERS = {
   'x-ratelimit-remaining': header('Requests left in the current window.', { type: 'integer' }),
   'x-ratelimit-reset': header('Seconds until the window resets.', { type: 'integer' }),
 };
-const REQUEST_ID = { 'x-request-id': header('The id of this request, as in a problem’s `requestId` and the log.') };
+const REQUEST_ID = {
+  'x-request-id': header('The id of this request, as in a problem’s `requestId` and the log.'),
+};
 const RETRY_AFTER = { 'retry-after': header('Seconds to wait before retrying.', { type: 'integer' }) };
 
 interface DocOperation {
@@ -98,7 +100,8 @@ export function documentResponseHeaders<T>(document: T): T {
       const responses = operation.responses ?? {};
       const paged = (operation.parameters ?? []).some((p) => p.in === 'query' && p.name === 'cursor');
       const etagOn = (code: number) =>
-        ((code === 200 || code === 304) && ('304' in responses || method === 'patch' || path.endsWith('/retraction'))) ||
+        ((code === 200 || code === 304) &&
+          ('304' in responses || method === 'patch' || path.endsWith('/retraction'))) ||
         (code === 201 && method === 'post');
       for (const [status, response] of Object.entries(responses)) {
         const code = Number(status);
@@ -109,9 +112,12 @@ export function documentResponseHeaders<T>(document: T): T {
         if (etagOn(code))
           headers.etag = header('Strong ETag of the representation: send it in If-None-Match or If-Match.');
         if (code === 201) headers.location = header('The path of the created record.');
-        if (code === 200 && paged) headers.link = header('`<…?cursor=…>; rel="next"` when there is a next page.');
+        if (code === 200 && paged)
+          headers.link = header('`<…?cursor=…>; rel="next"` when there is a next page.');
         if (method === 'post' && code >= 200 && code < 300)
-          headers['idempotent-replayed'] = header('`true` when this is the stored answer to an earlier request with the same Idempotency-Key.');
+          headers['idempotent-replayed'] = header(
+            '`true` when this is the stored answer to an earlier request with the same Idempotency-Key.',
+          );
         response.headers = { ...headers, ...response.headers };
       }
     }

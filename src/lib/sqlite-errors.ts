@@ -81,7 +81,12 @@ export function problemOfSqliteFault(fault: SqliteFault, during: 'read' | 'write
         retryAfter,
       );
     case 'closed':
-      return problem('SERVICE_UNAVAILABLE', 'The database is not available; try again shortly.', {}, retryAfter);
+      return problem(
+        'SERVICE_UNAVAILABLE',
+        'The database is not available; try again shortly.',
+        {},
+        retryAfter,
+      );
     default:
       return problem(
         'STORAGE_FAILED',

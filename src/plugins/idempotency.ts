@@ -49,7 +49,9 @@ const idempotencyKeyHeader = z
   .string()
   .max(200)
   .optional()
-  .describe('A unique key per logical request, e.g. a UUID: a retry with the same key and body is not repeated.');
+  .describe(
+    'A unique key per logical request, e.g. a UUID: a retry with the same key and body is not repeated.',
+  );
 
 const keyField = (pointer: string, message: string) => ({
   errors: [{ in: 'headers' as const, pointer, message }],
@@ -185,7 +187,8 @@ export const idempotencyPlugin = fp(
       inFlight.delete(`${pending.principal}\n${pending.key}`);
       const status = reply.statusCode;
       const store = pending.reserved ? status < 500 : status >= 200 && status < 300;
-      if (!store || (typeof payload !== 'string' && payload !== null && payload !== undefined)) return payload;
+      if (!store || (typeof payload !== 'string' && payload !== null && payload !== undefined))
+        return payload;
       let body = payload ?? '';
       const secrets = request.routeOptions.config.idempotencySecretFields ?? [];
       if (secrets.length > 0 && body) {

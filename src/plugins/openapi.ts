@@ -2,8 +2,8 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { z } from 'zod';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { documentCommonProblems, documentResponseHeaders } from '../lib/openapi.js';
 
 export const API_DESCRIPTION = `Claim-and-source fact tracking for newsrooms.
@@ -122,7 +122,9 @@ function declareSecurity<T>(document: T): T {
 export const openapiPlugin = fp(
   async (app: FastifyInstance) => {
     // Before swagger's own onRoute hook, so that the document shows what was added.
-    app.addHook('onRoute', (route) => documentCommonProblems(route as Parameters<typeof documentCommonProblems>[0]));
+    app.addHook('onRoute', (route) =>
+      documentCommonProblems(route as Parameters<typeof documentCommonProblems>[0]),
+    );
     await app.register(swagger, {
       openapi: {
         openapi: '3.1.0',

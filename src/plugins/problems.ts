@@ -149,7 +149,10 @@ export const problemsPlugin = fp(
       }
       return sendProblem(
         reply,
-        buildProblem(request, problem404(`No route matches ${request.method} ${request.originalUrl.split('?')[0]}.`)),
+        buildProblem(
+          request,
+          problem404(`No route matches ${request.method} ${request.originalUrl.split('?')[0]}.`),
+        ),
       );
     });
 

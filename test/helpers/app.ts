@@ -18,7 +18,7 @@ export interface TestContext {
 
 /** A fresh app on its own in-memory database, migrated with the real migrations; optionally seeded. */
 export async function buildTestApp(
-  options: Omit<BuildAppOptions, 'databasePath'> & { seed?: boolean } = {},
+  options: Omit<BuildAppOptions, 'databasePath'> & { seed?: boolean; databasePath?: string } = {},
 ): Promise<TestContext> {
   const { seed, ...appOptions } = options;
   // Tests send bursts from one address and key; the rate-limit tests set their own limit.

@@ -872,7 +872,12 @@ export async function createFuzzer(ctx: TestContext): Promise<Fuzzer> {
     const isProblem = res.contentType === 'application/problem+json';
     if (res.status >= 500) failures.push('a server error');
     // Whatever answered (a route, the router, a hook, the not-found handler), the same headers.
-    for (const name of ['x-request-id', 'x-content-type-options', 'content-security-policy', 'x-ratelimit-limit']) {
+    for (const name of [
+      'x-request-id',
+      'x-content-type-options',
+      'content-security-policy',
+      'x-ratelimit-limit',
+    ]) {
       if (!res.headers[name]) failures.push(`no ${name} header`);
     }
     if (!declared) {

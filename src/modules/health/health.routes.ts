@@ -36,9 +36,14 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
       return (probe.get() as { n: number }).n;
     } catch (err) {
       app.log.error({ err }, 'health check failed');
-      throw problem('SERVICE_UNAVAILABLE', 'The database is not available; try again shortly.', {}, {
-        'retry-after': String(RETRY_AFTER_SECONDS.closed),
-      });
+      throw problem(
+        'SERVICE_UNAVAILABLE',
+        'The database is not available; try again shortly.',
+        {},
+        {
+          'retry-after': String(RETRY_AFTER_SECONDS.closed),
+        },
+      );
     }
   };
 
