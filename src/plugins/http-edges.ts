@@ -46,7 +46,8 @@ export const httpEdgesPlugin = fp(
       const methods = (Array.isArray(route.method) ? route.method : [route.method]).map(String);
       if (route.url !== '*') routes.push({ pattern: patternOf(route.url), methods });
       if (isDocsRoute(route.url) || methods.includes('OPTIONS')) return;
-      const schema = (route.schema ??= {});
+      route.schema ??= {};
+      const schema = route.schema;
       const query = schema.querystring;
       if (query === undefined) schema.querystring = z.object({}).strict();
       else if (query instanceof z.ZodObject) schema.querystring = query.strict();

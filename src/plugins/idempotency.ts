@@ -73,7 +73,8 @@ export const idempotencyPlugin = fp(
     app.addHook('onRoute', (route) => {
       const methods = Array.isArray(route.method) ? route.method : [route.method];
       if (!methods.includes('POST') || route.schema?.hide) return;
-      const schema = (route.schema ??= {});
+      route.schema ??= {};
+      const schema = route.schema;
       const headers = schema.headers;
       if (headers === undefined) schema.headers = z.object({ 'idempotency-key': idempotencyKeyHeader });
       else if (headers instanceof z.ZodObject)
