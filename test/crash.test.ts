@@ -445,6 +445,7 @@ function verifyFile(label: string, expectedClaims: number) {
 async function start(): Promise<ServerProcess> {
   server = await startServer({
     DATABASE_PATH: dbPath,
+    CREATE_DATABASE: 'true',
     SEED: 'false',
     RATE_LIMIT_MAX: '1000000',
     BOOTSTRAP_ADMIN_KEY: adminKey,

@@ -92,7 +92,8 @@ export function problemOfSqliteFault(fault: SqliteFault, during: 'read' | 'write
         'STORAGE_FAILED',
         during === 'write'
           ? 'The database could not be written safely: this write may or may not have been stored. The service ' +
-              'takes no more writes and restarts; then look the record up, or retry with the same Idempotency-Key.'
+              'takes no more writes and restarts; then retry with the same Idempotency-Key (a 409 ' +
+              'IDEMPOTENCY_KEY_IN_USE says it was stored) or look the record up.'
           : 'The database could not be read; try again shortly.',
         {},
         retryAfter,

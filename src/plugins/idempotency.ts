@@ -125,7 +125,7 @@ export const idempotencyPlugin = fp(
               'IDEMPOTENCY_KEY_IN_USE',
               inFlight.has(`${principal}\n${key}`)
                 ? 'The first request with this Idempotency-Key is still being handled; retry in a moment.'
-                : 'The first request with this Idempotency-Key was applied, but the service stopped before its response was stored: look the record up rather than retrying.',
+                : 'The first request with this Idempotency-Key was stored, but the service stopped before its response was: look the record up; retrying will not store it twice.',
               keyField('/idempotency-key', 'No response to replay yet'),
               { 'retry-after': '1' },
             ),

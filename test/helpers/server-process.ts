@@ -99,3 +99,29 @@ export async function killHard(server: ServerProcess | undefined): Promise<void>
   if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL');
   await waitForExit(server, 5_000);
 }
+
+/** Runs the server until it exits by itself (a start-up that fails); resolves with its status and output. */
+export async function runUntilExit(
+  env: Record<string, string>,
+  timeoutMs = 15_000,
+): Promise<ExitStatus & { stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.setEncoding('utf8').on('data', (c: string) => {
+    stdout += c;
+  });
+  child.stderr?.setEncoding('utf8').on('data', (c: string) => {
+    stderr += c;
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const status = await new Promise<ExitStatus>((resolve) =>
+    child.once('close', (code, signal) => resolve({ code, signal })),
+  );
+  clearTimeout(timer);
+  return { ...status, stdout, stderr };
+}
