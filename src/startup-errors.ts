@@ -56,8 +56,13 @@ export function describeStartupError(error: unknown, databasePath?: string): str
   const system = (error as { code?: unknown } | null)?.code;
   if (typeof system === 'string' && system in SYSTEM_ERRORS) {
     const path = (error as { path?: unknown }).path;
-    const address = (error as { address?: unknown; port?: unknown }).address;
-    const subject = typeof path === 'string' ? ` ${path}` : typeof address === 'string' ? ` ${address}` : '';
+    const { address, port } = error as { address?: unknown; port?: unknown };
+    const subject =
+      typeof path === 'string'
+        ? ` ${path}`
+        : typeof address === 'string'
+          ? ` ${address}${port === undefined ? '' : `:${port}`}`
+          : '';
     return `${SYSTEM_ERRORS[system]}${subject ? `:${subject}` : ''} (${system})`;
   }
   return error instanceof Error ? error.message : String(error);

@@ -17,10 +17,14 @@ let live: string;
 
 async function cli(script: 'keys' | 'seed' | 'backup', args: string[], env: Record<string, string> = {}) {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', `src/cli/${script}.ts`, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_PATH: live, ...env },
-    });
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ['--import', 'tsx', `src/cli/${script}.ts`, ...args],
+      {
+        cwd: ROOT,
+        env: { ...process.env, DATABASE_PATH: live, ...env },
+      },
+    );
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -61,7 +65,9 @@ describe('every tool', () => {
     expect(seedBad).toMatchObject({ code: 2, stderr: 'unknown option --force; see --help\n' });
     expect(backupBad).toMatchObject({ code: 2, stderr: 'unknown option --out; see --help\n' });
     expect(backupDashed?.code).toBe(2);
-    expect(oneLine(backupDashed?.stderr ?? '')).toEqual(['--help looks like an option, not an argument; see --help']);
+    expect(oneLine(backupDashed?.stderr ?? '')).toEqual([
+      '--help looks like an option, not an argument; see --help',
+    ]);
     // No file was written under any of those names (relative paths are the project folder's here).
     for (const folder of [ROOT, dir]) {
       expect(readdirSync(folder).filter((f) => f.startsWith('-') || f === 'x.db')).toEqual([]);
@@ -78,7 +84,9 @@ describe('every tool', () => {
     ]);
     for (const result of results) {
       expect(result.code).toBe(1);
-      expect(oneLine(result.stderr)).toEqual([expect.stringMatching(/DATABASE_PATH=.*claimledgr\.db does not exist/)]);
+      expect(oneLine(result.stderr)).toEqual([
+        expect.stringMatching(/DATABASE_PATH=.*claimledgr\.db does not exist/),
+      ]);
     }
     expect(existsSync(typo)).toBe(false);
     expect(existsSync(join(dir, 'copy-of-typo.db'))).toBe(false);
@@ -94,7 +102,10 @@ describe('npm run keys', () => {
     expect(listed.stdout).toMatch(/\teditor\tclk_[0-9a-f]{12}…\tactive\tNight desk\n/);
     const id = /^(\d+)\teditor/m.exec(listed.stdout)?.[1];
     expect((await cli('keys', ['revoke', String(id)])).stdout).toBe(`Revoked key ${id} (Night desk).\n`);
-    expect(await cli('keys', ['revoke', 'abc'])).toMatchObject({ code: 2, stderr: 'revoke needs the id of a key; see --help\n' });
+    expect(await cli('keys', ['revoke', 'abc'])).toMatchObject({
+      code: 2,
+      stderr: 'revoke needs the id of a key; see --help\n',
+    });
     expect(await cli('keys', ['create', '--role', 'boss'])).toMatchObject({
       code: 2,
       stderr: 'create needs --role reader, editor or admin; see --help\n',
@@ -115,7 +126,10 @@ describe('npm run db:backup', () => {
     const copy = new Database(target, { readonly: true });
     expect(copy.prepare('SELECT count(*) FROM claims').pluck().get()).toBeGreaterThan(10);
     copy.close();
-    expect(await cli('backup', [target])).toMatchObject({ code: 2, stderr: `${target} exists; refusing to overwrite it.\n` });
+    expect(await cli('backup', [target])).toMatchObject({
+      code: 2,
+      stderr: `${target} exists; refusing to overwrite it.\n`,
+    });
   }, 30_000);
 
   it('runs beside a live server that keeps writing: no write waits for it or is refused', async () => {
@@ -125,7 +139,9 @@ describe('npm run db:backup', () => {
       const statuses: number[] = [];
       const writer = (async () => {
         for (let n = 0; !stop && n < 2_000; n++) {
-          statuses.push((await app.api.post('/actors').send({ name: `During backup ${n}`, kind: 'group' })).status);
+          statuses.push(
+            (await app.api.post('/actors').send({ name: `During backup ${n}`, kind: 'group' })).status,
+          );
         }
       })();
       const [backup, keys] = await Promise.all([

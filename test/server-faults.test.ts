@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -291,7 +292,17 @@ describe('start-up errors', () => {
         /^claimledger could not start: DATABASE_PATH=.*typo\.db does not exist\. Point DATABASE_PATH at the existing database file/,
       ],
     ];
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as net.AddressInfo;
+    cases.push([
+      { PORT: String(port), DATABASE_PATH: ':memory:' },
+      new RegExp(
+        `^claimledger could not start: the address is already in use: set PORT \\(or HOST\\) to a free one: 127\\.0\\.0\\.1:${port} \\(EADDRINUSE\\)$`,
+      ),
+    ]);
     const runs = await Promise.all(cases.map(([env]) => runUntilExit({ SEED: 'false', ...env })));
+    taken.close();
     runs.forEach((run, i) => {
       const [env, line] = cases[i] as (typeof cases)[number];
       expect(run.code, JSON.stringify(env)).toBe(1);

@@ -70,17 +70,29 @@ export function documentCommonProblems(route: RouteForDocs): void {
   route.schema.response = { ...response, ...extra };
 }
 
-const header = (description: string, schema: object = { type: 'string' }) => ({ description, schema });
-
-const RATE_LIMIT_HEADERS = {
-  'x-ratelimit-limit': header('Requests allowed per window for this key or address.', { type: 'integer' }),
-  'x-ratelimit-remaining': header('Requests left in the current window.', { type: 'integer' }),
-  'x-ratelimit-reset': header('Seconds until the window resets.', { type: 'integer' }),
+/** Response headers, declared once in `components.headers` and referred to from every response. */
+const HEADERS = {
+  RequestId: ['The id of this request, as in a problem’s `requestId` and the log.', 'string'],
+  RateLimitLimit: ['Requests allowed per window for this key or address.', 'integer'],
+  RateLimitRemaining: ['Requests left in the current window.', 'integer'],
+  RateLimitReset: ['Seconds until the window resets.', 'integer'],
+  RetryAfter: ['Seconds to wait before retrying.', 'integer'],
+  WwwAuthenticate: ['`Bearer realm="claimledger"`.', 'string'],
+  ETag: ['Strong ETag of the representation: send it in If-None-Match or If-Match.', 'string'],
+  Location: ['The path of the created record.', 'string'],
+  Link: ['`<…?cursor=…>; rel="next"` when there is a next page.', 'string'],
+  IdempotentReplayed: [
+    '`true` when this is the stored answer to an earlier request with the same Idempotency-Key.',
+    'string',
+  ],
+} as const;
+const ref = (name: keyof typeof HEADERS) => ({ $ref: `#/components/headers/${name}` });
+const ALWAYS = {
+  'x-request-id': ref('RequestId'),
+  'x-ratelimit-limit': ref('RateLimitLimit'),
+  'x-ratelimit-remaining': ref('RateLimitRemaining'),
+  'x-ratelimit-reset': ref('RateLimitReset'),
 };
-const REQUEST_ID = {
-  'x-request-id': header('The id of this request, as in a problem’s `requestId` and the log.'),
-};
-const RETRY_AFTER = { 'retry-after': header('Seconds to wait before retrying.', { type: 'integer' }) };
 
 interface DocOperation {
   parameters?: { name: string; in: string }[];
@@ -94,8 +106,15 @@ interface DocOperation {
  * paged lists; Idempotent-Replayed on POST successes.
  */
 export function documentResponseHeaders<T>(document: T): T {
-  const paths = (document as { paths?: Record<string, Record<string, DocOperation>> }).paths ?? {};
-  for (const [path, item] of Object.entries(paths)) {
+  const doc = document as {
+    paths?: Record<string, Record<string, DocOperation>>;
+    components?: { headers?: Record<string, unknown> };
+  };
+  doc.components ??= {};
+  doc.components.headers = Object.fromEntries(
+    Object.entries(HEADERS).map(([name, [description, type]]) => [name, { description, schema: { type } }]),
+  );
+  for (const [path, item] of Object.entries(doc.paths ?? {})) {
     for (const [method, operation] of Object.entries(item)) {
       const responses = operation.responses ?? {};
       const paged = (operation.parameters ?? []).some((p) => p.in === 'query' && p.name === 'cursor');
@@ -105,19 +124,14 @@ export function documentResponseHeaders<T>(document: T): T {
         (code === 201 && method === 'post');
       for (const [status, response] of Object.entries(responses)) {
         const code = Number(status);
-        const headers: Record<string, unknown> = { ...REQUEST_ID, ...RATE_LIMIT_HEADERS };
-        if (code === 429 || code === 503 || code === 507) Object.assign(headers, RETRY_AFTER);
-        if (code === 401) headers['www-authenticate'] = header('`Bearer realm="claimledger"`.');
-        if (code === 405) headers.allow = header('The methods the path serves.');
-        if (etagOn(code))
-          headers.etag = header('Strong ETag of the representation: send it in If-None-Match or If-Match.');
-        if (code === 201) headers.location = header('The path of the created record.');
-        if (code === 200 && paged)
-          headers.link = header('`<…?cursor=…>; rel="next"` when there is a next page.');
+        const headers: Record<string, unknown> = { ...ALWAYS };
+        if (code === 429 || code === 503 || code === 507) headers['retry-after'] = ref('RetryAfter');
+        if (code === 401) headers['www-authenticate'] = ref('WwwAuthenticate');
+        if (etagOn(code)) headers.etag = ref('ETag');
+        if (code === 201) headers.location = ref('Location');
+        if (code === 200 && paged) headers.link = ref('Link');
         if (method === 'post' && code >= 200 && code < 300)
-          headers['idempotent-replayed'] = header(
-            '`true` when this is the stored answer to an earlier request with the same Idempotency-Key.',
-          );
+          headers['idempotent-replayed'] = ref('IdempotentReplayed');
         response.headers = { ...headers, ...response.headers };
       }
     }

@@ -65,14 +65,20 @@ export function problemOfSqliteFault(fault: SqliteFault, during: 'read' | 'write
         retryAfter,
       );
     case 'full':
-      return problem(
-        'DISK_FULL',
-        during === 'write'
-          ? 'The disk holding the database is full; nothing was written. Retry once space has been freed.'
-          : 'The disk holding the database is full. Retry once space has been freed.',
-        {},
-        retryAfter,
-      );
+      // 507 says a write could not be stored; a read that ran out of room (temporary files) is a 503.
+      return during === 'write'
+        ? problem(
+            'DISK_FULL',
+            'The disk holding the database is full; nothing was written. Retry once space has been freed.',
+            {},
+            retryAfter,
+          )
+        : problem(
+            'SERVICE_UNAVAILABLE',
+            'The disk holding the database is full, so this request could not be answered. Retry once space has been freed.',
+            {},
+            retryAfter,
+          );
     case 'readonly':
       return problem(
         'STORAGE_READ_ONLY',
