@@ -59,16 +59,21 @@ export const httpEdgesPlugin = fp(
       return [...allowed].sort();
     });
 
-    app.addHook('preParsing', async (request) => {
-      if (!BODY_METHODS.has(request.method)) return;
+    // Callback style: most requests pass straight through, without a promise each.
+    app.addHook('preParsing', (request, _reply, payload, done) => {
       const type = request.headers['content-type'];
-      if (typeof type !== 'string' || !/^\s*application\/json\s*(;|$)/i.test(type)) return;
+      if (!BODY_METHODS.has(request.method) || typeof type !== 'string') return done(null, payload);
+      if (!/^\s*application\/json\s*(;|$)/i.test(type)) return done(null, payload);
       const charset = charsetOf(type);
-      if (charset === undefined || charset === 'utf-8' || charset === 'utf8') return;
-      throw problem(
-        'UNSUPPORTED_MEDIA_TYPE',
-        'Send JSON as UTF-8: application/json with no charset, or charset=utf-8.',
-        { errors: [{ in: 'headers', pointer: '/content-type', message: 'Only charset=utf-8 is accepted' }] },
+      if (charset === undefined || charset === 'utf-8' || charset === 'utf8') return done(null, payload);
+      done(
+        problem(
+          'UNSUPPORTED_MEDIA_TYPE',
+          'Send JSON as UTF-8: application/json with no charset, or charset=utf-8.',
+          {
+            errors: [{ in: 'headers', pointer: '/content-type', message: 'Only charset=utf-8 is accepted' }],
+          },
+        ),
       );
     });
   },
