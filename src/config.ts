@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { StartupError } from './startup-errors.js';
 
@@ -111,7 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ServerConfig {
     port: e.PORT,
     host: e.HOST,
     databasePath: e.DATABASE_PATH,
-    createDatabase: e.CREATE_DATABASE || e.DATABASE_PATH === DEFAULT_DATABASE_PATH,
+    createDatabase: e.CREATE_DATABASE || resolve(e.DATABASE_PATH) === resolve(DEFAULT_DATABASE_PATH),
     seed: e.SEED,
     logLevel: e.LOG_LEVEL,
     bodyLimit: e.BODY_LIMIT,
