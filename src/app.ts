@@ -15,6 +15,7 @@ import { searchRoutes } from './modules/search/search.routes.js';
 import { sourcesRoutes } from './modules/sources/sources.routes.js';
 import { authPlugin } from './plugins/auth.js';
 import { dbPlugin } from './plugins/db.js';
+import { deskPlugin } from './plugins/desk.js';
 import { limitsPlugin } from './plugins/limits.js';
 import { openapiPlugin } from './plugins/openapi.js';
 import { buildProblem, problemsPlugin, sendProblem } from './plugins/problems.js';
@@ -31,6 +32,8 @@ export interface BuildAppOptions extends Partial<AppConfig> {
   databasePath: string;
   /** false (default) or a pino logger option object. */
   logger?: boolean | object;
+  /** The built desk page (default dist/desk). */
+  deskDir?: string;
 }
 
 /** Builds the service; it never listens (server.ts does) so tests can drive it in-process. */
@@ -85,6 +88,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(searchRoutes);
   await app.register(keysRoutes);
   await app.register(auditRoutes);
+  await app.register(deskPlugin, { dir: options.deskDir });
 
   return app;
 }
