@@ -92,19 +92,18 @@ export const deskPlugin = fp(
       const index = files?.get('index.html');
       if (!index) {
         throw problem(
-          'DESK_NOT_BUILT',
-          'Build it with `npm run build` (or `npm run build:desk`), then restart.',
+          'SERVICE_UNAVAILABLE',
+          'The desk page has not been built: run `npm run build` (or `npm run build:desk`), then restart.',
         );
       }
       return sendFile(request, reply, index);
     });
 
-    app.get('/desk/*', route, async (request, reply) => {
-      const name = (request.params as { '*': string })['*'];
-      const file = name === 'index.html' ? undefined : files?.get(name);
-      if (!file) return reply.callNotFound();
-      return sendFile(request, reply, file);
-    });
+    // One route per built file: any other path under /desk/ is the API's ordinary 404.
+    for (const [name, file] of files ?? []) {
+      if (name === 'index.html') continue;
+      app.get(`/desk/${name}`, route, async (request, reply) => sendFile(request, reply, file));
+    }
   },
   { name: 'desk' },
 );

@@ -76,9 +76,10 @@ describe('the desk page', () => {
     const bare = await buildTestApp({ deskDir: empty });
     try {
       const res = await bare.anonymous.get('/');
-      expectProblem(res, 503, 'DESK_NOT_BUILT', '/', {
-        title: 'The desk page has not been built',
-        detail: 'Build it with `npm run build` (or `npm run build:desk`), then restart.',
+      expectProblem(res, 503, 'SERVICE_UNAVAILABLE', '/', {
+        title: 'Service unavailable',
+        detail:
+          'The desk page has not been built: run `npm run build` (or `npm run build:desk`), then restart.',
       });
     } finally {
       await bare.close();
