@@ -181,24 +181,50 @@ describe('timeline', () => {
     ]);
   });
 
-  it('lays marks out by time across and speaker down, apart when they share a day, undated last', () => {
+  it('lays marks out by day when times are known to the day: in the middle of their day, apart', () => {
+    const quote = (exact: string) => ({ exact }) as Claim['quote'];
     const entries = [
-      entryOf('2023-01-29T00:00:00Z', claimOf(1, { quote: { exact: 'a' } as Claim['quote'] })),
-      entryOf('2023-01-29T00:00:00Z', claimOf(2, { quote: { exact: 'b' } as Claim['quote'] })),
-      entryOf('2023-02-02T00:00:00Z', claimOf(3, { quote: { exact: 'c' } as Claim['quote'] })),
+      entryOf('2023-01-29T00:00:00Z', claimOf(1, { quote: quote('a') })),
+      entryOf('2023-01-29T00:00:00Z', claimOf(2, { quote: quote('b') })),
+      entryOf('2023-02-02T00:00:00Z', claimOf(3, { quote: quote('c') })),
       entryOf(null, claimOf(4, { claimant: actor(7, 'Channels') })),
     ];
     const { groups, rows } = groupTimeline(entries);
     const chart = layoutTimeline(groups, rows);
     const x = Object.fromEntries(chart.marks.map((m) => [m.group.claim.id, m.x]));
     const y = Object.fromEntries(chart.marks.map((m) => [m.group.claim.id, m.y]));
-    expect(x[1]).toBe(chart.plotLeft);
-    expect(x[2]).toBeGreaterThan(x[1] as number);
-    expect(x[3]).toBe(chart.plotRight);
+    expect(chart.domain).toEqual([Date.parse('2023-01-29T00:00:00Z'), Date.parse('2023-02-03T00:00:00Z')]);
+    expect(chart.labelUnit).toBe('day');
+    expect(chart.ticks).toHaveLength(6);
+    expect(chart.labels.map((l) => new Date(l.time).toISOString().slice(0, 10))).toEqual([
+      '2023-01-29',
+      '2023-01-30',
+      '2023-01-31',
+      '2023-02-01',
+      '2023-02-02',
+    ]);
+    // The two statements of 29 January stand apart, either side of the middle of that day.
+    const middle = chart.labels[0]?.x as number;
+    expect((x[1] as number) + (x[2] as number)).toBeCloseTo(2 * middle);
+    expect((x[2] as number) - (x[1] as number)).toBe(14);
+    expect(x[3]).toBeCloseTo(chart.labels[4]?.x as number);
     expect(x[4]).toBe(chart.undatedX);
     expect(y[1]).toBe(y[3]);
     expect(y[4]).toBeGreaterThan(y[1] as number);
-    expect(chart.ticks[0]?.time).toBe(Date.parse('2023-01-29T00:00:00Z'));
+  });
+
+  it('keeps moments on a time axis when times are more precise than a day', () => {
+    const at = (iso: string, id: number) =>
+      ({
+        ...entryOf(iso, claimOf(id, { quote: { exact: String(id) } as Claim['quote'] })),
+        precision: 'minute',
+      }) as TimelineEntry;
+    const { groups, rows } = groupTimeline([at('2023-01-28T20:00:00Z', 1), at('2023-01-28T23:00:00Z', 2)]);
+    const chart = layoutTimeline(groups, rows);
+    expect(chart.labelUnit).toBe('moment');
+    expect(chart.domain).toEqual([Date.parse('2023-01-28T20:00:00Z'), Date.parse('2023-01-28T23:00:00Z')]);
+    expect(chart.marks.map((m) => m.x)).toEqual([chart.plotLeft, chart.plotRight]);
+    expect(chart.ticks).toHaveLength(5);
   });
 });
 

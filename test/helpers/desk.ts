@@ -79,6 +79,8 @@ export async function launchDesk(baseUrl: string): Promise<DeskBrowser> {
     context,
     async open(hash, viewport = { width: 1280, height: 900 }) {
       const page = await context.newPage();
+      // Fail on the step that waits, with its locator, well before the test's own timeout.
+      page.setDefaultTimeout(8_000);
       await page.setViewportSize(viewport);
       page.on('pageerror', (error) => seen.push(`page error: ${error.message}`));
       page.on('console', (message) => {

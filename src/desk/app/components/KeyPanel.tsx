@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { type ApiProblem, request, storeKey, toProblem } from '../api/client.js';
 import { useApiKey } from '../api/hooks.js';
 import { ProblemNotice } from './Problem.js';
@@ -12,6 +12,7 @@ export function KeyPanel() {
   const [draft, setDraft] = useState('');
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const [busy, setBusy] = useState(false);
+  const panel = useRef<HTMLDetailsElement>(null);
 
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -23,6 +24,7 @@ export function KeyPanel() {
       await request('/events?limit=1', { key: candidate });
       storeKey(candidate);
       setDraft('');
+      if (panel.current) panel.current.open = false;
     } catch (error) {
       setProblem(toProblem(error));
     } finally {
@@ -31,7 +33,7 @@ export function KeyPanel() {
   };
 
   return (
-    <details class="key-panel" open={problem !== null || undefined}>
+    <details class="key-panel" ref={panel}>
       <summary>
         <span class={key ? 'key-state key-set' : 'key-state'}>{key ? 'API key in use' : 'Read-only'}</span>
       </summary>

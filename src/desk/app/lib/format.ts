@@ -47,7 +47,7 @@ const tickTime = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'UTC',
 });
 
-/** A short label for a time axis tick: the day over long spans, else day and UTC time. */
-export function formatTick(time: number, spanMs: number): string {
-  return spanMs > 3 * 86_400_000 ? tickDay.format(time) : tickTime.format(time);
+/** A short label for a time axis: a day, or a day and a UTC time. */
+export function formatTick(time: number, unit: 'day' | 'moment'): string {
+  return unit === 'day' ? tickDay.format(time) : tickTime.format(time);
 }

@@ -95,7 +95,11 @@ export interface ChartLayout {
   rowHeight: number;
   top: number;
   rows: (TimelineRow & { y: number })[];
+  /** Grid lines. */
   ticks: { x: number; time: number }[];
+  /** Axis labels, and whether they name days (day-precise times) or moments. */
+  labels: { x: number; time: number }[];
+  labelUnit: 'day' | 'moment';
   /** Where undated statements stand, right of the time axis; null when every statement is dated. */
   undatedX: number | null;
   marks: ChartMark[];
@@ -104,20 +108,34 @@ export interface ChartLayout {
 
 export const CHART = { width: 880, labelWidth: 220, rowHeight: 34, top: 28, bottom: 36, gap: 16 } as const;
 
+const DAY = 86_400_000;
+const COARSE = new Set(['day', 'month', 'year']);
+const MARK_SPACING = 14;
+
 /**
- * Places each group at its time (x) in its speaker's row (y). Marks that would overlap in a row are
- * pushed right, so that several statements on one day stay apart and clickable.
+ * Places each group at its time (x) in its speaker's row (y). When every time is known only to the day
+ * (as publication dates are), the axis is in days and a statement stands in the middle of its day, not at
+ * a midnight it was never said at. Marks that would overlap in a row are spread evenly around their time,
+ * so that several statements on one day stay apart and clickable.
  */
 export function layoutTimeline(groups: readonly TimelineGroup[], rows: readonly TimelineRow[]): ChartLayout {
-  const times = groups.flatMap((g) => (g.time === null ? [] : [g.time]));
-  const hasUndated = groups.some((g) => g.time === null);
+  const dated = groups.filter((g) => g.time !== null);
+  const hasUndated = dated.length < groups.length;
+  const byDay = dated.length > 0 && dated.every((g) => COARSE.has(g.precision ?? ''));
+  const at = (g: TimelineGroup) =>
+    byDay ? Math.floor((g.time as number) / DAY) * DAY + DAY / 2 : (g.time as number);
   const plotLeft = CHART.labelWidth + CHART.gap;
   const plotRight = CHART.width - CHART.gap - (hasUndated ? 70 : 0);
+
   let domain: [number, number] | null = null;
-  if (times.length > 0) {
+  if (dated.length > 0) {
+    const times = dated.map(at);
     let min = Math.min(...times);
     let max = Math.max(...times);
-    if (min === max) {
+    if (byDay) {
+      min = Math.floor(min / DAY) * DAY;
+      max = Math.floor(max / DAY) * DAY + DAY;
+    } else if (min === max) {
       min -= 12 * 3600_000;
       max += 12 * 3600_000;
     }
@@ -132,23 +150,43 @@ export function layoutTimeline(groups: readonly TimelineGroup[], rows: readonly 
     y: CHART.top + i * CHART.rowHeight + CHART.rowHeight / 2,
   }));
   const yOf = new Map(laidRows.map((r) => [r.key, r.y]));
-  const lastX = new Map<string, number>();
+
   const marks: ChartMark[] = [];
-  const spacing = 14;
-  for (const group of [...groups].sort((a, b) => (a.time ?? Infinity) - (b.time ?? Infinity))) {
-    const wanted = group.time === null ? (undatedX ?? plotLeft) : scale(group.time);
-    const previous = lastX.get(group.rowKey);
-    const x = previous !== undefined && wanted < previous + spacing ? previous + spacing : wanted;
-    lastX.set(group.rowKey, x);
-    marks.push({ group, x, y: yOf.get(group.rowKey) ?? CHART.top });
+  for (const row of laidRows) {
+    const wanted = groups
+      .filter((g) => g.rowKey === row.key)
+      .map((group) => ({ group, x: group.time === null ? (undatedX ?? plotLeft) : scale(at(group)) }))
+      .sort((a, b) => a.x - b.x);
+    let cluster: typeof wanted = [];
+    const flush = () => {
+      const centre = cluster.reduce((sum, m) => sum + m.x, 0) / cluster.length;
+      cluster.forEach((m, i) => {
+        marks.push({ group: m.group, x: centre + (i - (cluster.length - 1) / 2) * MARK_SPACING, y: row.y });
+      });
+      cluster = [];
+    };
+    for (const mark of wanted) {
+      const last = cluster[cluster.length - 1];
+      if (last && mark.x - last.x >= MARK_SPACING) flush();
+      cluster.push(mark);
+    }
+    if (cluster.length > 0) flush();
   }
+  for (const mark of marks) mark.y = yOf.get(mark.group.rowKey) ?? CHART.top;
 
   const ticks: { x: number; time: number }[] = [];
+  const labels: { x: number; time: number }[] = [];
   if (domain) {
-    const count = 4;
-    for (let i = 0; i <= count; i++) {
-      const time = domain[0] + ((domain[1] - domain[0]) * i) / count;
-      ticks.push({ x: scale(time), time });
+    const days = (domain[1] - domain[0]) / DAY;
+    if (byDay && days <= 10) {
+      for (let t = domain[0]; t <= domain[1]; t += DAY) ticks.push({ x: scale(t), time: t });
+      for (let t = domain[0]; t < domain[1]; t += DAY) labels.push({ x: scale(t + DAY / 2), time: t });
+    } else {
+      for (let i = 0; i <= 4; i++) {
+        const time = domain[0] + ((domain[1] - domain[0]) * i) / 4;
+        ticks.push({ x: scale(time), time });
+        labels.push({ x: scale(time), time });
+      }
     }
   }
   const width = Math.max(CHART.width, ...marks.map((m) => m.x + CHART.gap));
@@ -161,6 +199,8 @@ export function layoutTimeline(groups: readonly TimelineGroup[], rows: readonly 
     top: CHART.top,
     rows: laidRows,
     ticks,
+    labels,
+    labelUnit: byDay || (domain !== null && domain[1] - domain[0] > 3 * DAY) ? 'day' : 'moment',
     undatedX,
     marks,
     domain,

@@ -104,6 +104,7 @@ export function Board({ eventId, eventTitle, rollUp, foldToTopLevel }: BoardProp
                     return (
                       <td
                         key={position}
+                        data-label={POSITION_LABELS[position] ?? humanize(position)}
                         class={cell.count === 0 && cell.retracted === 0 ? 'empty' : undefined}
                       >
                         {cell.count === 0 && cell.retracted === 0 ? (
@@ -130,9 +131,11 @@ export function Board({ eventId, eventTitle, rollUp, foldToTopLevel }: BoardProp
                       </td>
                     );
                   })}
-                  <td class="row-total">
-                    <span class="count">{plural(row.count, 'attribution')}</span>
-                    <span class="origins">on {plural(row.independentOrigins, 'origin')}</span>
+                  <td class="row-total" data-label="All positions">
+                    <span class="total">
+                      <span class="count">{plural(row.count, 'attribution')}</span>
+                      <span class="origins">on {plural(row.independentOrigins, 'origin')}</span>
+                    </span>
                   </td>
                 </tr>
               ))}

@@ -33,7 +33,11 @@ export function IntakePage({
   candidateId: number | null;
 }) {
   useTitle('Intake');
-  return sourceId === null ? <ChooseSource /> : <Review sourceId={sourceId} candidateId={candidateId} />;
+  return sourceId === null ? (
+    <ChooseSource />
+  ) : (
+    <Review key={sourceId} sourceId={sourceId} candidateId={candidateId} />
+  );
 }
 
 function ReadOnlyNote() {
@@ -235,23 +239,27 @@ const candidateMarks = (
   select: (id: number) => void,
 ): MarkRange<Mark>[] =>
   candidates.flatMap((c) => {
-    const current = c.id === currentId ? ' current' : '';
+    const current = c.id === currentId;
     return [
       {
         start: c.quote.start,
         end: c.quote.end,
         tag: {
-          className: `cand-quote ${c.status}${current}`,
+          className: `cand-quote ${c.status}${current ? ' current-quote' : ''}`,
           label: `candidate ${c.id}: quote`,
           id: `cand-${c.id}`,
           onClick: () => select(c.id),
         },
       },
-      { start: c.cue.start, end: c.cue.end, tag: { className: `cand-cue${current}`, label: 'cue' } },
+      {
+        start: c.cue.start,
+        end: c.cue.end,
+        tag: { className: `cand-cue${current ? ' current-cue' : ''}`, label: 'cue' },
+      },
       {
         start: c.speaker.start,
         end: c.speaker.end,
-        tag: { className: `cand-speaker${current}`, label: 'speaker' },
+        tag: { className: `cand-speaker${current ? ' current-speaker' : ''}`, label: 'speaker' },
       },
     ];
   });
@@ -262,6 +270,10 @@ function Review({ sourceId, candidateId }: { sourceId: number; candidateId: numb
   const { candidates, setCandidates, replace, problem, loading } = useCandidates(sourceId);
   const [filter, setFilter] = useState<StatusFilter>('pending');
   const [currentId, setCurrentId] = useState<number | null>(candidateId);
+  // A link to another candidate of this source (the address bar, a shared link) selects it.
+  useEffect(() => {
+    if (candidateId !== null) setCurrentId(candidateId);
+  }, [candidateId]);
   const textBox = useRef<HTMLElement>(null);
   const extract = useAction(async () => {
     const result = await request<{ data: Candidate[] }>(`/sources/${sourceId}/candidates`, {
@@ -298,8 +310,10 @@ function Review({ sourceId, candidateId }: { sourceId: number; candidateId: numb
     if (next) select(next.id);
   };
 
+  const [decided, setDecided] = useState<Candidate | null>(null);
   const afterDecision = (updated: Candidate) => {
     replace(updated);
+    setDecided(updated);
     const after = visible.slice(visible.findIndex((c) => c.id === updated.id) + 1);
     const next = after.find((c) => c.status === 'pending' && c.id !== updated.id);
     if (next) select(next.id);
@@ -390,6 +404,20 @@ function Review({ sourceId, candidateId }: { sourceId: number; candidateId: numb
               ))}
             </ol>
           ) : null}
+          <p class="decided" role="status">
+            {decided ? (
+              <>
+                Candidate {decided.id} {decided.status}
+                {decided.claimId ? (
+                  <>
+                    {' '}
+                    as <a href={claimHref(decided.claimId)}>claim {decided.claimId}</a>
+                  </>
+                ) : null}
+                {decided.status === 'rejected' && decided.reason ? `: ${decided.reason}` : ''}.
+              </>
+            ) : null}
+          </p>
           {current ? (
             <CandidateForm
               key={current.id}

@@ -56,7 +56,6 @@ export function Timeline({ eventId }: { eventId: number }) {
   const timeline = useTimeline(eventId, includeSubevents);
   const { groups, rows } = groupTimeline(timeline.entries);
   const chart = layoutTimeline(groups, rows);
-  const span = chart.domain ? chart.domain[1] - chart.domain[0] : 0;
 
   return (
     <section aria-labelledby="timeline-heading" class="timeline">
@@ -113,18 +112,34 @@ export function Timeline({ eventId }: { eventId: number }) {
                   </text>
                 </g>
               ))}
-              {chart.ticks.map((t, i) => (
-                <g key={t.time}>
-                  <line x1={t.x} x2={t.x} y1={chart.top - 8} y2={chart.height - 28} class="tick" />
-                  <text
-                    x={t.x}
-                    y={chart.height - 12}
-                    class="tick-label"
-                    text-anchor={i === 0 ? 'start' : i === chart.ticks.length - 1 ? 'end' : 'middle'}
-                  >
-                    {formatTick(t.time, span)}
-                  </text>
-                </g>
+              {chart.ticks.map((t) => (
+                <line
+                  key={`tick-${t.time}`}
+                  x1={t.x}
+                  x2={t.x}
+                  y1={chart.top - 8}
+                  y2={chart.height - 28}
+                  class="tick"
+                />
+              ))}
+              {chart.labels.map((t, i) => (
+                <text
+                  key={`label-${t.time}`}
+                  x={t.x}
+                  y={chart.height - 12}
+                  class="tick-label"
+                  text-anchor={
+                    chart.labelUnit === 'day'
+                      ? 'middle'
+                      : i === 0
+                        ? 'start'
+                        : i === chart.labels.length - 1
+                          ? 'end'
+                          : 'middle'
+                  }
+                >
+                  {formatTick(t.time, chart.labelUnit)}
+                </text>
               ))}
               {chart.undatedX !== null ? (
                 <text x={chart.undatedX} y={chart.height - 12} class="tick-label" text-anchor="middle">
