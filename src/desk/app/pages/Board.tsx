@@ -219,7 +219,7 @@ function CellEntries({
       ? `/attributions${query({ event: eventId, actor: row.actor.id, position: cell.position, includeRetracted: true, limit: 100 })}`
       : null,
   );
-  const named = useNamedActors(rollUp ? cell.entries : [], row.actor?.id);
+  const named = useNamedActors(rollUp && row.actor ? cell.entries : [], row.actor?.id);
   const title = `${row.actor?.name ?? 'No one held responsible'}: ${POSITION_LABELS[cell.position] ?? humanize(cell.position)}`;
 
   return (
@@ -324,14 +324,14 @@ function useNamedActors(entries: readonly BoardEntry[], rowActorId: number | und
     Promise.all(
       entries.map((e) =>
         request<Attribution>(`/attributions/${e.attributionId}`, { signal: controller.signal }).then(
-          (a) => [e.attributionId, a.actor] as const,
+          (a) => [e.attributionId, a.actor as Attribution['actor'] | null] as const,
           () => null,
         ),
       ),
     ).then((pairs) => {
       if (controller.signal.aborted) return;
       const map = new Map<number, string>();
-      for (const pair of pairs) if (pair && pair[1].id !== rowActorId) map.set(pair[0], pair[1].name);
+      for (const pair of pairs) if (pair?.[1] && pair[1].id !== rowActorId) map.set(pair[0], pair[1].name);
       setNames(map);
     });
     return () => controller.abort();
