@@ -22,6 +22,7 @@ import { searchRoutes } from './modules/search/search.routes.js';
 import { sourcesRoutes } from './modules/sources/sources.routes.js';
 import { authPlugin } from './plugins/auth.js';
 import { dbPlugin } from './plugins/db.js';
+import { deskPlugin } from './plugins/desk.js';
 import { httpEdgesPlugin } from './plugins/http-edges.js';
 import { idempotencyPlugin } from './plugins/idempotency.js';
 import { limitsPlugin } from './plugins/limits.js';
@@ -43,6 +44,8 @@ export interface BuildAppOptions extends Partial<AppConfig> {
   logger?: boolean | object;
   /** Called once when writes stop after a storage failure (server.ts exits so that recovery runs). */
   onStorageFailure?: (failure: StorageFailure) => void;
+  /** The built desk page (default dist/desk). */
+  deskDir?: string;
 }
 
 /** How long one statement may block the event loop waiting for another process's lock (see plugins/storage). */
@@ -129,6 +132,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(searchRoutes);
   await app.register(keysRoutes);
   await app.register(auditRoutes);
+  await app.register(deskPlugin, { dir: options.deskDir });
 
   return app;
 }

@@ -1,0 +1,118 @@
+// The desk shares only types with the server: the API's response shapes are inferred from the same zod
+// schemas that describe the API (so a change to the API breaks the desk's type check, not its users).
+// Every import here is `import type`: nothing of the server ends up in the bundle.
+import type { z } from 'zod';
+import type { ProblemSchema } from '../../../errors.js';
+import type { ActorRefSchema, ActorSchema } from '../../../modules/actors/actors.schemas.js';
+import type { AttributionSchema } from '../../../modules/attributions/attributions.schemas.js';
+import type { AuditEntrySchema } from '../../../modules/audit/audit.schemas.js';
+import type { ClaimLinkSchema } from '../../../modules/claim-links/claim-links.schemas.js';
+import type { ClaimSchema } from '../../../modules/claims/claims.schemas.js';
+import type {
+  AttributionBoardSchema,
+  BoardEntrySchema,
+  BoardPositionSchema,
+  OriginSchema,
+  ProvenanceSchema,
+  TimelineEntrySchema,
+} from '../../../modules/cross-check/cross-check.schemas.js';
+import type { EventSchema } from '../../../modules/events/events.schemas.js';
+import type { SearchHitSchema } from '../../../modules/search/search.schemas.js';
+import type {
+  CreateSourceBody,
+  SourceSchema,
+  SourceSummarySchema,
+} from '../../../modules/sources/sources.schemas.js';
+
+export type Problem = z.output<typeof ProblemSchema>;
+export type ActorRef = z.output<typeof ActorRefSchema>;
+export type Actor = z.output<typeof ActorSchema>;
+export type EventRecord = z.output<typeof EventSchema>;
+export type Source = z.output<typeof SourceSchema>;
+export type SourceSummary = z.output<typeof SourceSummarySchema>;
+type CreateSourceInput = z.input<typeof CreateSourceBody>;
+/** The create body: the API leaves every field but these three optional. */
+export type CreateSource = Pick<CreateSourceInput, 'title' | 'kind' | 'text'> &
+  Partial<Omit<CreateSourceInput, 'title' | 'kind' | 'text'>>;
+export type Claim = z.output<typeof ClaimSchema>;
+export type Attribution = z.output<typeof AttributionSchema>;
+export type ClaimLink = z.output<typeof ClaimLinkSchema>;
+export type AuditEntry = z.output<typeof AuditEntrySchema>;
+export type TimelineEntry = z.output<typeof TimelineEntrySchema>;
+export type Provenance = z.output<typeof ProvenanceSchema>;
+export type SearchHit = z.output<typeof SearchHitSchema>;
+export type Origin = z.output<typeof OriginSchema>;
+
+export type Stance = Claim['stance'];
+export type ActorKind = Actor['kind'];
+export type SourceKind = Source['kind'];
+
+export interface Page<T> {
+  data: T[];
+  nextCursor: string | null;
+}
+
+// The board, widened to the contract of issue 9 (branch wt-board), which this branch does not have yet:
+// `?rollUp=true` folds actors held responsible into their top-level ancestor, each entry keeping which
+// subordinate it named; an attribution may hold no one responsible (position `no_attribution`), shown in
+// a row of its own (here: a row whose actor is null). The desk reads both defensively.
+export type BoardEntry = z.output<typeof BoardEntrySchema>;
+export type BoardPosition = Omit<z.output<typeof BoardPositionSchema>, 'position'> & {
+  position: z.output<typeof BoardPositionSchema>['position'] | 'no_attribution';
+};
+type ServerBoard = z.output<typeof AttributionBoardSchema>;
+type ServerBoardActor = ServerBoard['actors'][number];
+export interface BoardActor extends Omit<ServerBoardActor, 'actor' | 'positions'> {
+  actor: ServerBoardActor['actor'] | null;
+  positions: BoardPosition[];
+}
+export interface AttributionBoard extends Omit<ServerBoard, 'actors'> {
+  rollUp?: boolean;
+  actors: BoardActor[];
+}
+export type AttributionPosition = BoardPosition['position'];
+
+// Candidates (issue 8, branch wt-intake), written to the contract in notes/coordination.md until the
+// intake module's schemas land; then these become `z.output<typeof CandidateSchema>` like the rest.
+export interface TextSpan {
+  text: string;
+  start: number;
+  end: number;
+}
+export interface Candidate {
+  id: number;
+  sourceId: number;
+  status: 'pending' | 'accepted' | 'rejected';
+  quote: { exact: string; prefix: string; suffix: string; start: number; end: number };
+  cue: TextSpan;
+  speaker: TextSpan & {
+    actor: ActorRef | null;
+    score: number;
+    /** Other actors the speaker may be: the contract names the list, not its items' shape. */
+    alternatives: unknown[];
+    proposed: { name: string; kind: ActorKind } | null;
+  };
+  stance: Stance;
+  modality: Claim['modality'];
+  text: string;
+  reportedVia: unknown[];
+  attributions: {
+    actor: { id: number; name: string } | null;
+    actorText: string;
+    position: AttributionPosition;
+    role: Attribution['role'];
+  }[];
+  rule: string;
+  claimId: number | null;
+  decidedBy: unknown;
+  decidedAt: string | null;
+  reason: string | null;
+}
+export interface AcceptCorrections {
+  claimantId?: number;
+  createClaimant?: { name: string; kind: ActorKind; parentId?: number | null };
+  stance?: Stance;
+  modality?: Claim['modality'];
+  text?: string;
+  eventId?: number;
+}

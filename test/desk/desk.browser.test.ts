@@ -1,0 +1,341 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type {
+  AttributionBoard,
+  Claim,
+  Page as ListPage,
+  Provenance,
+  SearchHit,
+  TimelineEntry,
+} from '../../src/desk/app/api/types.js';
+import { codePointLength, sliceCodePoints } from '../../src/desk/app/lib/codepoints.js';
+import { groupTimeline } from '../../src/desk/app/lib/timeline.js';
+import { PROBLEMS } from '../../src/errors.js';
+import {
+  type DeskBrowser,
+  type DeskServer,
+  launchDesk,
+  seriousAxeViolations,
+  startDeskServer,
+} from '../helpers/desk.js';
+
+// The desk in a real headless Chromium against the real service on the seeded Isfahan case. One browser
+// for the file; each test opens its own tab (its own session storage, so no key carries over).
+
+let server: DeskServer;
+let browser: DeskBrowser;
+let isfahanId: number;
+let docA: { id: number; claimId: number };
+
+beforeAll(async () => {
+  server = await startDeskServer();
+  browser = await launchDesk(server.baseUrl);
+  const events = await server.json<ListPage<{ id: number; title: string }>>('/events?q=Isfahan&limit=50');
+  const isfahan = events.data.find(
+    (e) => e.title === 'Drone attack on a Ministry of Defence facility in Isfahan',
+  );
+  if (!isfahan) throw new Error('the seeded Isfahan event is missing');
+  isfahanId = isfahan.id;
+  const sources = await server.json<ListPage<{ id: number }>>(
+    `/sources?q=${encodeURIComponent('Drones Hit Multiple Military Targets')}`,
+  );
+  const sourceId = sources.data[0]?.id as number;
+  const claims = await server.json<ListPage<Claim>>(`/claims?source=${sourceId}&limit=1`);
+  docA = { id: sourceId, claimId: claims.data[0]?.id as number };
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const PHONE = { width: 390, height: 844 };
+
+async function expectAccessible(page: Page) {
+  expect(await seriousAxeViolations(page)).toEqual([]);
+}
+
+async function openIsfahanBoard(page: Page) {
+  await page.getByLabel('Find an event by title').fill('Isfahan');
+  await page.getByRole('button', { name: 'Find' }).click();
+  await page.getByRole('link', { name: 'Drone attack on a Ministry of Defence facility in Isfahan' }).click();
+  await page.locator('table.board-grid').waitFor();
+}
+
+const israelRow = (page: Page) =>
+  page
+    .locator('table.board-grid tbody tr')
+    .filter({ has: page.getByRole('rowheader', { name: /^Israel\b/ }) });
+
+describe('the attribution board', () => {
+  it('shows Israel with 4 attributions on 3 origins and the IDF’s no-comment as an interested party', async () => {
+    const page = await browser.open('#/events');
+    await openIsfahanBoard(page);
+    expect(page.url()).toContain(`#/events/${isfahanId}`);
+
+    const row = israelRow(page);
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await row.locator('td.row-total').innerText()).toMatch(/^4 attributions\s+on 3 origins$/);
+
+    // Copies collapse: document B's headline and lede are one origin.
+    const asserts = row.locator('button.cell[data-position="asserts"]');
+    expect(await asserts.innerText()).toMatch(/^3 attributions\s+on 2 origins\s+copies collapse$/);
+
+    const declines = row.locator('button.cell[data-position="declines_to_comment"]');
+    expect(await declines.innerText()).toMatch(/^1 attribution\s+on 1 origin\s+⚑ 1 interested party$/);
+
+    // The same figures as the API's own board.
+    const board = await server.json<AttributionBoard>(`/events/${isfahanId}/attributions`);
+    const israel = board.actors.find((a) => a.actor?.name === 'Israel');
+    expect([israel?.count, israel?.independentOrigins]).toEqual([4, 3]);
+
+    // A cell opens its entries; the IDF's entry is marked as an interested party (a body of the accused).
+    await declines.click();
+    expect(await declines.getAttribute('aria-expanded')).toBe('true');
+    const panel = page.locator('section.cell-entries');
+    await expect.poll(() => page.evaluate('document.activeElement.id')).toBe('cell-entries-heading');
+    expect(await panel.getByRole('heading', { level: 3 }).innerText()).toBe('Israel: Declines to comment');
+    const entry = panel.locator('li.entry');
+    expect(await entry.count()).toBe(1);
+    expect(await entry.locator('.speaker').innerText()).toBe('Israel Defense Forces');
+    expect(await entry.locator('.chip.interested-party').innerText()).toBe('Interested party (accused)');
+    expect(await entry.locator('blockquote').innerText()).toBe('The Israeli military declined to comment');
+
+    await expectAccessible(page);
+    expect(browser.problems()).toEqual([]);
+  });
+
+  it('passes rollUp and foldToTopLevel to the API as toggles, and the cells are keyboard reachable', async () => {
+    const page = await browser.open(`#/events/${isfahanId}`);
+    await israelRow(page).waitFor();
+
+    const folded = page.waitForRequest((r) =>
+      r.url().endsWith(`/events/${isfahanId}/attributions?foldToTopLevel=true`),
+    );
+    await page.getByLabel(/Count a speaker with its state as one origin/).check();
+    await folded;
+    expect(page.url()).toMatch(/foldToTopLevel=true$/);
+
+    const rolled = page.waitForRequest((r) =>
+      r.url().endsWith(`/events/${isfahanId}/attributions?rollUp=true&foldToTopLevel=true`),
+    );
+    await page.getByLabel(/Roll up: count bodies under an actor with it/).check();
+    await rolled;
+    expect(page.url()).toMatch(/rollUp=true&foldToTopLevel=true$/);
+    await israelRow(page).waitFor();
+
+    // Tab from the toggles into the grid: the first cell is a button that Enter opens.
+    await page.getByLabel(/Roll up/).focus();
+    for (let i = 0; i < 10; i++) {
+      await page.keyboard.press('Tab');
+      if (await page.evaluate('document.activeElement.classList.contains("cell")')) break;
+    }
+    expect(await page.evaluate('document.activeElement.dataset.position')).toBe('asserts');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate('document.activeElement.id')).toBe('cell-entries-heading');
+    await page.getByRole('button', { name: 'Close' }).click();
+    expect(await page.evaluate('document.activeElement.dataset.position')).toBe('asserts');
+    expect(browser.problems()).toEqual([]);
+  });
+
+  it('draws the timeline: one mark per statement, speakers down, stance as colour', async () => {
+    const page = await browser.open(`#/events/${isfahanId}`);
+    const marks = page.locator('svg.timeline-chart a.mark');
+    await marks.first().waitFor();
+    const timeline = await server.json<ListPage<TimelineEntry>>(`/events/${isfahanId}/timeline?limit=100`);
+    const { groups, rows } = groupTimeline(timeline.data);
+    expect(await marks.count()).toBe(groups.length);
+    expect(await page.locator('svg.timeline-chart text.row-label').count()).toBe(rows.length);
+    const idf = marks.filter({
+      has: page.locator('title', { hasText: /^Israel Defense Forces, declines to comment/ }),
+    });
+    expect(await idf.locator('circle').getAttribute('fill')).toBe('#6B6B6B');
+    expect(await page.getByRole('list', { name: 'Stance colours' }).getByRole('listitem').count()).toBe(5);
+  });
+});
+
+describe('a claim', () => {
+  async function expectQuoteHighlighted(page: Page, claim: Claim) {
+    const quote = page.locator('.source-text mark.quote');
+    await quote.waitFor();
+    expect(await quote.count()).toBe(1);
+    expect(await quote.textContent()).toBe(claim.quote.exact);
+    expect(await quote.getAttribute('data-start')).toBe(String(claim.quote.start));
+    expect(await quote.getAttribute('data-end')).toBe(String(claim.quote.end));
+    const context = page.locator('.source-text mark.context');
+    expect(await context.allTextContents()).toEqual([claim.quote.prefix, claim.quote.suffix].filter(Boolean));
+  }
+
+  it('highlights exactly the quote’s characters in the source, with its chain and links', async () => {
+    const page = await browser.open(`#/events/${isfahanId}`);
+    await israelRow(page).locator('button.cell[data-position="declines_to_comment"]').click();
+    await page
+      .locator('section.cell-entries')
+      .getByRole('link', { name: 'The Israeli military declined to comment.' })
+      .click();
+    await page.getByRole('heading', { level: 1, name: /^Claim \d+: Israel Defense Forces$/ }).waitFor();
+    const claimId = Number(/#\/claims\/(\d+)/.exec(page.url())?.[1]);
+    const provenance = await server.json<Provenance>(`/claims/${claimId}/provenance`);
+    await expectQuoteHighlighted(page, provenance.claim);
+
+    const steps = page.locator('ol.chain > li');
+    expect(await steps.locator('.step-label').allInnerTexts()).toEqual(
+      provenance.chain.map(
+        (s) =>
+          ({
+            claimant: 'SAID BY',
+            relay: 'REPORTED VIA',
+            publisher: 'PUBLISHED BY',
+            source: 'IN THE SOURCE',
+          })[s.step],
+      ),
+    );
+    const source = provenance.chain.find((s) => s.step === 'source')?.source;
+    expect(await page.locator('code.hash').innerText()).toBe(source?.sha256);
+    expect(await page.locator('.facts dd.verified').innerText()).toBe(
+      'verifies: the stored text still hashes to this',
+    );
+
+    const related = page.getByRole('region', { name: 'Related claims' });
+    const links = [...provenance.links.outgoing, ...provenance.links.incoming];
+    expect(links.length).toBeGreaterThan(0);
+    for (const link of links) {
+      expect(await related.getByRole('link', { name: link.claim.text }).count()).toBeGreaterThan(0);
+    }
+    expect(await page.locator('ol.history li').first().innerText()).toMatch(/create by seed isfahan-2023$/);
+    await expectAccessible(page);
+    expect(browser.problems()).toEqual([]);
+  });
+
+  it('counts offsets in code points, not UTF-16 units, around characters outside the BMP', async () => {
+    const text = 'Report 🛰️ from 𝐓𝐞𝐡𝐫𝐚𝐧: officials said “the drones 🚁 came from the north” on Sunday. 🇮🇷';
+    const exact = 'the drones 🚁 came from the north';
+    const api = server.ctx.api;
+    const source = await api.post('/sources').send({ title: 'Astral test', kind: 'news_article', text });
+    expect(source.status).toBe(201);
+    const created = await api.post('/claims').send({
+      sourceId: source.body.id,
+      text: 'The drones came from the north.',
+      stance: 'asserts',
+      modality: 'direct_quote',
+      quote: { exact },
+    });
+    expect(created.status).toBe(201);
+    const claim = created.body as Claim;
+    // The test has teeth: UTF-16 slicing at the API's offsets would highlight other characters.
+    expect(text.slice(claim.quote.start, claim.quote.end)).not.toBe(exact);
+    expect(sliceCodePoints(text, claim.quote.start, claim.quote.end)).toBe(exact);
+    expect(codePointLength(claim.quote.prefix)).toBeGreaterThan(0);
+
+    const page = await browser.open(`#/claims/${claim.id}`);
+    await expectQuoteHighlighted(page, claim);
+    expect(await page.locator('mark.quote-inline').textContent()).toBe(exact);
+  });
+
+  it('shows an API error as its problem title and detail where the claim would be', async () => {
+    const page = await browser.open('#/claims/999999');
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    const problem = (await server.ctx.anonymous.get('/claims/999999/provenance')).body;
+    expect(await alert.locator('.problem-title').innerText()).toBe(problem.title);
+    expect(await alert.locator('.problem-detail').innerText()).toBe(problem.detail);
+    expect(problem.title).toBe(PROBLEMS.CLAIM_NOT_FOUND.title);
+  });
+});
+
+describe('the API key', () => {
+  it('refuses a bad key with the problem’s title beside the key field, and keeps a good one for the tab', async () => {
+    const page = await browser.open('#/events');
+    await page.getByText('Read-only', { exact: true }).click();
+    await page.getByLabel('API key').fill(`clk_000000000000_${'A'.repeat(43)}`);
+    await page.getByRole('button', { name: 'Use key' }).click();
+    const alert = page.locator('.key-panel').getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.locator('.problem-title').innerText()).toBe(PROBLEMS.UNAUTHORIZED.title);
+    expect(await alert.locator('.problem-detail').innerText()).toBe('The API key is unknown or revoked.');
+    expect(await page.getByLabel('API key').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.evaluate('sessionStorage.length')).toBe(0);
+
+    const key = server.ctx.keys.editor;
+    await page.getByLabel('API key').fill(key);
+    await page.getByRole('button', { name: 'Use key' }).click();
+    await page.getByText('API key in use').waitFor();
+    expect(await page.evaluate("sessionStorage.getItem('claimledger.apiKey')")).toBe(key);
+
+    // From now on the page's requests carry it.
+    const sent = page.waitForRequest(
+      (r) => r.url().includes('/events?') && r.headers().authorization === `Bearer ${key}`,
+    );
+    await page.getByLabel('Find an event by title').fill('Isfahan');
+    await page.getByRole('button', { name: 'Find' }).click();
+    await sent;
+
+    // Another tab starts read-only: the key lives in this tab's session storage only.
+    const other = await browser.open('#/events');
+    await other.getByText('Read-only', { exact: true }).waitFor();
+    await other.close();
+  });
+});
+
+describe('search', () => {
+  it('highlights exactly the matched words in each snippet', async () => {
+    const page = await browser.open('#/search');
+    await page.getByLabel('Words, a “phrase”, or a name').fill('drones');
+    await page.getByRole('button', { name: 'Search' }).click();
+    const hits = page.locator('li.hit');
+    await hits.first().waitFor();
+    const api = await server.json<ListPage<SearchHit>>('/search?q=drones&limit=20');
+    expect(await hits.count()).toBe(api.data.length);
+    for (const [i, hit] of api.data.slice(0, 5).entries()) {
+      const marks = await hits.nth(i).locator('mark.hit-mark').allTextContents();
+      expect(marks).toEqual(hit.highlights.map(([s, e]) => sliceCodePoints(hit.snippet, s, e)));
+    }
+    expect(page.url()).toContain('#/search?q=drones');
+    await expectAccessible(page);
+  });
+});
+
+describe('accessibility and phone width', () => {
+  it('axe-core finds no serious or critical violation on any page', async () => {
+    for (const hash of [
+      '#/events',
+      '#/intake',
+      `#/intake/${docA.id}`,
+      `#/sources/${docA.id}`,
+      '#/search?q=ministry',
+    ]) {
+      const page = await browser.open(hash);
+      await page.locator('h1').waitFor();
+      await page.waitForLoadState('networkidle');
+      expect(await seriousAxeViolations(page), hash).toEqual([]);
+      await page.close();
+    }
+  });
+
+  it('fits a phone: no sideways scrolling, the board stacks into a card per actor', async () => {
+    const page = await browser.open('#/events', PHONE);
+    await openIsfahanBoard(page);
+    await page.locator('svg.timeline-chart').waitFor();
+    const widths = (await page.evaluate(
+      '[document.documentElement.scrollWidth, document.documentElement.clientWidth]',
+    )) as [number, number];
+    expect(widths[0]).toBeLessThanOrEqual(widths[1]);
+    expect(await page.getByRole('link', { name: 'Intake' }).isVisible()).toBe(true);
+    // Every position of Israel's row is on screen without scrolling sideways, each with its label.
+    const declines = israelRow(page).locator('button.cell[data-position="declines_to_comment"]');
+    const box = await declines.boundingBox();
+    expect(box && box.x >= 0 && box.x + box.width <= PHONE.width).toBe(true);
+    expect(await israelRow(page).locator('td.row-total').getAttribute('data-label')).toBe('All positions');
+    expect(await page.getByRole('columnheader', { name: 'Declines to comment' }).count()).toBe(1);
+    await israelRow(page).locator('button.cell[data-position="declines_to_comment"]').click();
+    await page.locator('section.cell-entries li.entry').waitFor();
+    await expectAccessible(page);
+
+    const claim = await browser.open(`#/claims/${docA.claimId}`, PHONE);
+    await claim.locator('.source-text mark.quote').waitFor();
+    expect(
+      await claim.evaluate('document.documentElement.scrollWidth <= document.documentElement.clientWidth'),
+    ).toBe(true);
+    expect(browser.problems()).toEqual([]);
+  });
+});
