@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppConfig } from './config.js';
+import { DEFAULT_STREAM_PAGE_SIZE } from './lib/list-formats.js';
 import { serializerCompiler } from './lib/serializer.js';
 import { actorsRoutes } from './modules/actors/actors.routes.js';
 import { attributionsRoutes } from './modules/attributions/attributions.routes.js';
@@ -29,6 +30,8 @@ declare module 'fastify' {
 
 export interface BuildAppOptions extends Partial<AppConfig> {
   databasePath: string;
+  /** Rows per database page while a CSV or NDJSON list streams (tests make it small). */
+  listStreamPageSize?: number;
   /** false (default) or a pino logger option object. */
   logger?: boolean | object;
 }
@@ -67,6 +70,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     bootstrapAdminKey: options.bootstrapAdminKey,
   });
   app.decorate('writeSettings', { requireIfMatch: options.requireIfMatch ?? false });
+  app.decorate('listStreaming', { pageSize: options.listStreamPageSize ?? DEFAULT_STREAM_PAGE_SIZE });
   await app.register(viewCachePlugin, { maxEntries: 256 });
   await app.register(openapiPlugin);
 

@@ -4,6 +4,7 @@ import { PROBLEMS, ProblemSchema } from '../errors.js';
 const DESCRIPTIONS: Record<number, string> = {
   400: 'The request is malformed: see `errors` for the fields at fault.',
   404: 'The record (or a route) does not exist.',
+  406: 'Accept names no representation this operation has.',
   409: 'The change conflicts with stored records.',
   412: 'The precondition failed.',
   413: 'The body is too large.',

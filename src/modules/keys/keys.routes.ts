@@ -2,7 +2,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { KEY_ROLES } from '../../db/schema.js';
 import { problem } from '../../errors.js';
+import { listResponses, sendList } from '../../lib/list-formats.js';
 import { problemResponses } from '../../lib/openapi.js';
+import { formatQuery } from '../../lib/pagination.js';
 import { idParams, name } from '../../lib/schemas.js';
 import { createAuditService } from '../audit/audit.service.js';
 import { createKeysService, SYSTEM_PRINCIPAL } from './keys.service.js';
@@ -23,6 +25,8 @@ const KeySchema = z
 const NewKeySchema = KeySchema.extend({
   key: z.string().describe('The key itself. Shown once: store it now.'),
 }).meta({ id: 'NewApiKey' });
+
+const KeyList = z.object({ data: z.array(KeySchema) });
 
 const CreateKeyBody = z
   .object({
@@ -79,9 +83,19 @@ export const keysRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'listKeys',
       tags,
       summary: 'List API keys, without their secrets',
-      response: { 200: z.object({ data: z.array(KeySchema) }), ...problemResponses(401, 403) },
+      description: 'All keys in one list (never paged), revoked ones included.',
+      querystring: z.object({ format: formatQuery }),
+      response: listResponses(KeyList, 400, 401, 403),
     },
-    handler: async () => ({ data: keys.list() }),
+    handler: async (request, reply) =>
+      sendList(request, reply, {
+        fetch: () => ({ data: keys.list(), nextCursor: null }),
+        cursor: undefined,
+        limit: 0,
+        format: request.query.format,
+        page: KeyList,
+        name: 'keys',
+      }),
   });
 
   app.delete('/keys/:keyId', {
