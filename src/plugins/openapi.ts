@@ -133,6 +133,7 @@ export const openapiPlugin = fp(
               'The attribution board with independent origins, contradictions, timelines and provenance chains.',
           },
           { name: 'search', description: 'Full-text search over claims, quotes and sources.' },
+          { name: 'changes', description: 'The change feed, for systems that follow this one.' },
           { name: 'service', description: 'Health and the API description.' },
         ],
       },
