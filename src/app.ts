@@ -11,6 +11,7 @@ import { claimLinksRoutes } from './modules/claim-links/claim-links.routes.js';
 import { claimsRoutes } from './modules/claims/claims.routes.js';
 import { crossCheckRoutes } from './modules/cross-check/cross-check.routes.js';
 import { eventsRoutes } from './modules/events/events.routes.js';
+import { exportsRoutes } from './modules/exports/exports.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { keysRoutes } from './modules/keys/keys.routes.js';
 import { searchRoutes } from './modules/search/search.routes.js';
@@ -72,6 +73,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   app.decorate('writeSettings', { requireIfMatch: options.requireIfMatch ?? false });
   app.decorate('listStreaming', { pageSize: options.listStreamPageSize ?? DEFAULT_STREAM_PAGE_SIZE });
+  app.decorate('exportSettings', { publicBaseUrl: options.publicBaseUrl });
   await app.register(viewCachePlugin, { maxEntries: 256 });
   await app.register(openapiPlugin);
 
@@ -91,6 +93,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(keysRoutes);
   await app.register(auditRoutes);
   await app.register(changesRoutes);
+  await app.register(exportsRoutes);
 
   return app;
 }

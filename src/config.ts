@@ -26,6 +26,7 @@ export const configSchema = z.object({
     ),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
   KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(5_000),
+  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   BODY_LIMIT: z.coerce
     .number()
     .int()
@@ -48,6 +49,8 @@ export interface AppConfig {
   corsOrigins: string[];
   requestTimeoutMs: number;
   keepAliveTimeoutMs: number;
+  /** The IRI base of exported documents; by default the scheme and host a request came to. */
+  publicBaseUrl?: string | undefined;
 }
 
 export interface ServerConfig extends AppConfig {
@@ -77,5 +80,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): ServerConfig {
     corsOrigins: e.CORS_ORIGINS,
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
+    publicBaseUrl: e.PUBLIC_BASE_URL,
   };
 }

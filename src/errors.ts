@@ -22,6 +22,7 @@ export const PROBLEMS = {
   CLAIM_LINK_NOT_FOUND: { status: 404, title: 'Claim link not found' },
   KEY_NOT_FOUND: { status: 404, title: 'API key not found' },
   HISTORY_NOT_FOUND: { status: 404, title: 'No history for this record' },
+  CLAIM_NOT_GRADED: { status: 404, title: 'No credibility grade to publish a ClaimReview of' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   NOT_ACCEPTABLE: { status: 406, title: 'Not acceptable' },
   RESOURCE_IN_USE: { status: 409, title: 'The resource is still referenced' },

@@ -134,6 +134,11 @@ export const openapiPlugin = fp(
           },
           { name: 'search', description: 'Full-text search over claims, quotes and sources.' },
           { name: 'changes', description: 'The change feed, for systems that follow this one.' },
+          {
+            name: 'exports',
+            description:
+              'Claims and events as W3C Web Annotation, STIX 2.1, W3C PROV and schema.org ClaimReview.',
+          },
           { name: 'service', description: 'Health and the API description.' },
         ],
       },
