@@ -16,6 +16,9 @@ import { healthRoutes } from './modules/health/health.routes.js';
 import { keysRoutes } from './modules/keys/keys.routes.js';
 import { searchRoutes } from './modules/search/search.routes.js';
 import { sourcesRoutes } from './modules/sources/sources.routes.js';
+import type { Resolver } from './modules/webhooks/webhooks.delivery.js';
+import { webhooksPlugin } from './modules/webhooks/webhooks.plugin.js';
+import { webhooksRoutes } from './modules/webhooks/webhooks.routes.js';
 import { authPlugin } from './plugins/auth.js';
 import { dbPlugin } from './plugins/db.js';
 import { limitsPlugin } from './plugins/limits.js';
@@ -32,6 +35,8 @@ declare module 'fastify' {
 
 export interface BuildAppOptions extends Partial<AppConfig> {
   databasePath: string;
+  /** How webhook deliveries resolve host names (tests hand in a fake DNS). */
+  webhookResolver?: Resolver;
   /** Rows per database page while a CSV or NDJSON list streams (tests make it small). */
   listStreamPageSize?: number;
   /** false (default) or a pino logger option object. */
@@ -76,6 +81,19 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.decorate('exportSettings', { publicBaseUrl: options.publicBaseUrl });
   await app.register(viewCachePlugin, { maxEntries: 256 });
   await app.register(openapiPlugin);
+  await app.register(webhooksPlugin, {
+    // Off unless asked for: the server turns it on (WEBHOOK_DISPATCH), tests where they need it.
+    dispatch: options.webhookDispatch ?? false,
+    allowedNetworks: options.webhookAllowedNetworks ?? [],
+    timeoutMs: options.webhookTimeoutMs ?? 5_000,
+    pollMs: options.webhookPollMs ?? 1_000,
+    retryBaseMs: options.webhookRetryBaseMs ?? 5_000,
+    retryWindowMs: options.webhookRetryWindowMs ?? 24 * 60 * 60 * 1000,
+    concurrency: options.webhookConcurrency ?? 4,
+    disableAfterGone: options.webhookDisableAfterGone ?? 3,
+    disableAfterFailures: options.webhookDisableAfterFailures ?? 5,
+    resolve: options.webhookResolver,
+  });
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -94,6 +112,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(auditRoutes);
   await app.register(changesRoutes);
   await app.register(exportsRoutes);
+  await app.register(webhooksRoutes);
 
   return app;
 }

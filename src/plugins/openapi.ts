@@ -134,6 +134,7 @@ export const openapiPlugin = fp(
           },
           { name: 'search', description: 'Full-text search over claims, quotes and sources.' },
           { name: 'changes', description: 'The change feed, for systems that follow this one.' },
+          { name: 'webhooks', description: 'Signed deliveries of changes to other systems (admin).' },
           {
             name: 'exports',
             description:
