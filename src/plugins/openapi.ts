@@ -17,7 +17,11 @@ and who holds whom responsible.
 - **Attributions** record who holds an actor responsible for an event, through the claim that says so.
 
 Every error is an RFC 9457 \`application/problem+json\` document with a stable \`code\`.
-Lists are keyset-paginated: follow \`nextCursor\` or the \`Link: rel="next"\` header.`;
+Lists are keyset-paginated: follow \`nextCursor\` or the \`Link: rel="next"\` header. Every list also
+answers \`text/csv\` and \`application/x-ndjson\` (by \`Accept\` or \`?format=\`), streaming the whole list.
+
+Claims and events export as W3C Web Annotation, STIX 2.1, W3C PROV-JSON and schema.org ClaimReview;
+\`GET /changes\` is a feed of every committed change, and webhooks deliver changes signed per Standard Webhooks.`;
 
 const STATUS_TEXT: Record<string, string> = {
   '200': 'OK',
