@@ -135,6 +135,53 @@ describe('webhook subscriptions', () => {
   });
 });
 
+describe('managing subscriptions', () => {
+  it('PATCH changes the URL and event types (checked again), DELETE drops the queue and log with it', async () => {
+    const c = await app();
+    const r = await receiver();
+    const hook = await subscribe(c, r.url, { eventTypes: ['actor.*'] });
+    const patched = await c.api
+      .patch(`/webhooks/${hook.id}`)
+      .send({ eventTypes: ['claim.created'], description: 'Desk' });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ eventTypes: ['claim.created'], description: 'Desk', enabled: true });
+    const refused = await c.api.patch(`/webhooks/${hook.id}`).send({ url: 'http://10.0.0.8/hook' });
+    expect(refused.status).toBe(422);
+    expect(refused.body.code).toBe('WEBHOOK_URL_REFUSED');
+    expect((await c.api.get(`/webhooks/${hook.id}`)).body.url).toBe(r.url);
+    await c.api
+      .patch(`/webhooks/${hook.id}`)
+      .send({ eventTypes: ['*'] })
+      .expect(200);
+    await createActor(c.api);
+    expect(await deliveriesOf(c, hook.id)).toHaveLength(1);
+    const off = await c.api.patch(`/webhooks/${hook.id}`).send({ enabled: false });
+    expect(off.body).toMatchObject({ enabled: false, disabledReason: 'Disabled by an admin.' });
+    await createActor(c.api, { name: 'Not queued' });
+    expect(await deliveriesOf(c, hook.id)).toHaveLength(1);
+
+    expect((await c.api.delete(`/webhooks/${hook.id}`)).status).toBe(204);
+    expectProblem(
+      await c.api.get(`/webhooks/${hook.id}/deliveries`),
+      404,
+      'WEBHOOK_NOT_FOUND',
+      `/webhooks/${hook.id}/deliveries`,
+      {
+        title: 'Webhook not found',
+        detail: `Webhook ${hook.id} does not exist.`,
+      },
+    );
+    const count = c.app.db.$client.prepare('SELECT count(*) AS n FROM webhook_deliveries').get() as {
+      n: number;
+    };
+    expect(count.n).toBe(0);
+    const audit = (await c.api.get('/audit?resource=webhook')).body.data.map(
+      (a: { operation: string }) => a.operation,
+    );
+    expect(audit).toEqual(['create', 'update', 'update', 'update', 'delete']);
+  });
+});
+
 describe('delivery', () => {
   it('signs per Standard Webhooks: the standardwebhooks package verifies every delivery', async () => {
     const c = await app();

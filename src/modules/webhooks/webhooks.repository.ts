@@ -218,6 +218,16 @@ export function createWebhooksRepository(db: Db) {
       outcome: Outcome,
       limits: { disableAfterGone: number; disableAfterFailures: number },
     ): void {
+      // The subscription may have been deleted (with its queue) while the attempt was in flight.
+      if (
+        !db
+          .select({ id: webhookDeliveries.id })
+          .from(webhookDeliveries)
+          .where(eq(webhookDeliveries.id, delivery.id))
+          .get()
+      ) {
+        return;
+      }
       db.insert(webhookAttempts)
         .values({
           deliveryId: delivery.id,
