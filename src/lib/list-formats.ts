@@ -20,7 +20,7 @@ const MEDIA_TYPES: Record<ListFormat, string> = {
 };
 
 /** Rows read from the database per page while a CSV or NDJSON list streams. */
-export const DEFAULT_STREAM_PAGE_SIZE = 500;
+export const DEFAULT_STREAM_PAGE_SIZE = 100;
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -275,6 +275,8 @@ export interface ListSource<T> {
   isLast?: (page: Page<T>) => boolean;
 }
 
+const CHUNK_CHARS = 16 * 1024;
+
 const serializers = new WeakMap<z.ZodType, (data: unknown) => string>();
 function lineSerializer(item: z.ZodType) {
   let serialize = serializers.get(item);
@@ -310,25 +312,34 @@ export async function sendList<T>(request: FastifyRequest, reply: FastifyReply, 
   const pageSize = request.server.listStreaming.pageSize;
   const first = await source.fetch(source.cursor, pageSize);
   const item = itemSchemaOf(source.page);
-  let render: (items: T[]) => string;
+  let line: (item: T) => string;
   let head = '';
   if (format === 'csv') {
     const columns = columnsFor(item);
     head = `${columns.map((c) => csvField(c.header)).join(',')}\r\n`;
-    render = (items) => items.map((i) => `${csvRowOf(i, columns)}\r\n`).join('');
+    line = (i) => `${csvRowOf(i, columns)}\r\n`;
   } else {
     const serialize = lineSerializer(item);
-    render = (items) => items.map((i) => `${serialize(i)}\n`).join('');
+    line = (i) => `${serialize(i)}\n`;
   }
 
+  // Chunks of about 16 KB rather than a page at once: short-lived small strings are reclaimed by the
+  // young-generation collector, where page-sized ones would pile up until a full collection.
   async function* chunks() {
-    if (head) yield head;
+    let chunk = head;
     let page = first;
     for (;;) {
-      if (page.data.length > 0) yield render(page.data);
-      if (!page.nextCursor || source.isLast?.(page)) return;
+      for (const i of page.data) {
+        chunk += line(i);
+        if (chunk.length >= CHUNK_CHARS) {
+          yield chunk;
+          chunk = '';
+        }
+      }
+      if (!page.nextCursor || source.isLast?.(page)) break;
       page = await source.fetch(page.nextCursor, pageSize);
     }
+    if (chunk) yield chunk;
   }
 
   const extension = format === 'csv' ? 'csv' : 'ndjson';
