@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { WEBHOOK_DELIVERY_STATUSES } from '../../db/schema.js';
 import { WEBHOOK_EVENT_TYPES } from '../../domain/webhooks.js';
-import { formatQuery, pageOf, pageQuerySchema } from '../../lib/pagination.js';
+import { pageOf, pageQuerySchema } from '../../lib/pagination.js';
 import { text } from '../../lib/schemas.js';
 
 const eventTypes = z
@@ -113,8 +113,7 @@ export const DeliveryDetailSchema = DeliverySchema.extend({
 
 export const DeliveryPage = pageOf(DeliverySchema, 'WebhookDeliveryPage');
 export const DeliveriesQuery = pageQuerySchema.extend({
-  status: z.enum(WEBHOOK_DELIVERY_STATUSES).optional(),
-  format: formatQuery,
+  status: z.enum(WEBHOOK_DELIVERY_STATUSES).optional().describe('Only deliveries in this state.'),
 });
 
 export type Webhook = z.infer<typeof WebhookSchema>;
