@@ -14,7 +14,7 @@ import { uuidv5 } from './uuid.js';
  * STIX 2.1: a bundle in which
  * - each actor is an `identity` (class from its kind: a person is an `individual`, a group or channel a
  *   `group`, everything else an `organization`; sectors for states, bodies, militaries and outlets);
- * - each event is an `incident`, each source a `report` (the document: title, publication time, URL and
+ * - each event is an `incident`, each source a `report` (the document: its kind as report type, title, publication time, URL and
  *   SHA-256 as an external reference);
  * - each claim is a `note` whose content is the claim's text, with the claim extension below (speaker,
  *   stance, quote, chain, attributions), and an `opinion` of its speaker where the stance maps to one
@@ -198,7 +198,8 @@ export function toStixBundle(input: ExportInput, exportIri: string): Json {
           ),
           name: ref.title,
           published: source?.publishedAt ?? source?.retrievedAt ?? source?.createdAt ?? DEFINED_AT,
-          report_types: ['threat-report'],
+          // An open vocabulary: the document's own kind says more than any of its suggested values.
+          report_types: [(source?.kind ?? 'other').replaceAll('_', '-')],
           lang: source?.language,
           description: publisher ? `Published by ${publisher.name}.` : undefined,
           external_references: [
