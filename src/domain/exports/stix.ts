@@ -14,8 +14,8 @@ import { uuidv5 } from './uuid.js';
  * STIX 2.1: a bundle in which
  * - each actor is an `identity` (class from its kind: a person is an `individual`, a group or channel a
  *   `group`, everything else an `organization`; sectors for states, bodies, militaries and outlets);
- * - each event is an `incident`, each source a `report` (the document: its kind as report type, title, publication time, URL and
- *   SHA-256 as an external reference);
+ * - each event is an `incident`, each source a `report` (the document: its kind as report type, title,
+ *   publication time, URL and SHA-256 as an external reference);
  * - each claim is a `note` whose content is the claim's text, with the claim extension below (speaker,
  *   stance, quote, chain, attributions), and an `opinion` of its speaker where the stance maps to one
  *   (asserts and downplays: agree; speculates: neutral; denies: disagree; declines_to_comment: none);
