@@ -31,8 +31,10 @@ export function toProv(input: ExportInput): Json {
   const wasAttributedTo: Record<string, Json> = {};
   const wasDerivedFrom: Record<string, Json> = {};
   const wasGeneratedBy: Record<string, Json> = {};
-  let n = 0;
-  const blank = (kind: string) => `_:${kind}${++n}`;
+  // Relation ids are made from what they relate, so that the same relation gets the same id in every
+  // document (and in every part of a document written a page of claims at a time).
+  const blank = (kind: string, ...ends: string[]) =>
+    `_:${kind}-${ends.map((e) => e.replace(/^cl:/, '').replace(/[^A-Za-z0-9]+/g, '-')).join('-')}`;
 
   const agentOf = (ref: ActorRef): string => {
     const id = local(iri.actor(base, ref.id));
@@ -50,17 +52,20 @@ export function toProv(input: ExportInput): Json {
     return id;
   };
   const attribute = (entityId: string, agentId: string) => {
-    wasAttributedTo[blank('a')] = { 'prov:entity': entityId, 'prov:agent': agentId };
+    wasAttributedTo[blank('attributed', entityId, agentId)] = {
+      'prov:entity': entityId,
+      'prov:agent': agentId,
+    };
   };
   const derive = (generated: string, used: string, type?: string) => {
-    wasDerivedFrom[blank('d')] = {
+    wasDerivedFrom[blank('derived', generated, used)] = {
       'prov:generatedEntity': generated,
       'prov:usedEntity': used,
       ...(type ? { 'prov:type': qname(type) } : {}),
     };
   };
   const generated = (entityId: string, time: string | null) => {
-    if (time) wasGeneratedBy[blank('g')] = { 'prov:entity': entityId, 'prov:time': time };
+    if (time) wasGeneratedBy[blank('generated', entityId)] = { 'prov:entity': entityId, 'prov:time': time };
   };
 
   const sourceEntity = (sourceId: number, title: string): string => {

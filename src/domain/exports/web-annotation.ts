@@ -11,7 +11,8 @@ export const ANNOTATION_MEDIA_TYPE = `application/ld+json; profile="${ANNOTATION
 
 type Json = Record<string, unknown>;
 
-function annotationOf(claim: ExportClaim, input: ExportInput): Json {
+/** One claim's annotation, without `@context` (as an item of a collection page). */
+export function annotationOf(claim: ExportClaim, input: ExportInput): Json {
   const base = input.baseUrl;
   const source = input.sources.get(claim.source.id);
   const speaker = speakerOf(claim, input);
@@ -57,19 +58,31 @@ export function toWebAnnotation(claim: ExportClaim, input: ExportInput): Json {
   return { '@context': ANNOTATION_CONTEXT, ...annotationOf(claim, input) };
 }
 
-export function toAnnotationCollection(input: ExportInput): Json {
-  const event = input.event;
-  if (!event) throw new Error('An annotation collection is made for an event');
-  const id = `${iri.event(input.baseUrl, event.id)}/export/annotation`;
-  const items = input.claims.map((c) => annotationOf(c, input));
-  return {
+/**
+ * The collection of an event's annotations without its items: `first` is the one page that holds them
+ * all (absent when there are none). Items go in `first.items`.
+ */
+export function annotationCollectionOf(
+  baseUrl: string,
+  event: { id: number; title: string },
+  total: number,
+): { collection: Json; page: Json | null } {
+  const id = `${iri.event(baseUrl, event.id)}/export/annotation`;
+  const collection = {
     '@context': ANNOTATION_CONTEXT,
     id,
     type: 'AnnotationCollection',
     label: event.title,
-    total: items.length,
-    ...(items.length > 0
-      ? { first: { id: `${id}#page-1`, type: 'AnnotationPage', partOf: id, startIndex: 0, items } }
-      : {}),
+    total,
   };
+  const page = total > 0 ? { id: `${id}#page-1`, type: 'AnnotationPage', partOf: id, startIndex: 0 } : null;
+  return { collection, page };
+}
+
+export function toAnnotationCollection(input: ExportInput): Json {
+  const event = input.event;
+  if (!event) throw new Error('An annotation collection is made for an event');
+  const items = input.claims.map((c) => annotationOf(c, input));
+  const { collection, page } = annotationCollectionOf(input.baseUrl, event, items.length);
+  return page ? { ...collection, first: { ...page, items } } : collection;
 }

@@ -19,12 +19,18 @@ export function createExportsRepository(db: Db) {
   const sqlite = db.$client;
   const claims = createClaimsRepository(db);
 
-  const eventClaimIds = sqlite
+  // An event's claims and the claims that carry attributions for it, in id order, a page at a time.
+  const eventClaims = `
+    SELECT id FROM claims WHERE event_id = @event AND id > @after AND (@all OR retracted_at IS NULL)
+    UNION
+    SELECT a.claim_id FROM attributions a JOIN claims c ON c.id = a.claim_id
+    WHERE a.event_id = @event AND a.claim_id > @after
+      AND (@all OR (a.retracted_at IS NULL AND c.retracted_at IS NULL))`;
+  const eventClaimIds = sqlite.prepare(`${eventClaims} ORDER BY 1 LIMIT @limit`).pluck();
+  const eventClaimCount = sqlite.prepare(`SELECT count(*) FROM (${eventClaims})`).pluck();
+  const eventGradedCount = sqlite
     .prepare(
-      `SELECT id FROM claims WHERE event_id = @event AND (@all OR retracted_at IS NULL)
-       UNION SELECT a.claim_id FROM attributions a JOIN claims c ON c.id = a.claim_id
-       WHERE a.event_id = @event AND (@all OR (a.retracted_at IS NULL AND c.retracted_at IS NULL))
-       ORDER BY 1`,
+      `SELECT count(*) FROM (${eventClaims}) u JOIN claims c ON c.id = u.id WHERE c.credibility_grade IS NOT NULL`,
     )
     .pluck();
   // A LEFT JOIN on the actor: an attribution may hold nobody responsible.
@@ -113,20 +119,44 @@ export function createExportsRepository(db: Db) {
       return claim ? assemble(baseUrl, null, [claim], false) : null;
     },
 
+    event(eventId: number): ExportEvent | null {
+      return ((eventsOf.all(json([eventId])) as ExportEvent[])[0] ?? null) as ExportEvent | null;
+    },
+
+    /** How many claims an event export holds, and how many of them carry a credibility grade. */
+    eventCounts(eventId: number, includeRetracted: boolean): { claims: number; graded: number } {
+      const params = { event: eventId, after: 0, all: includeRetracted ? 1 : 0 };
+      return {
+        claims: eventClaimCount.get(params) as number,
+        graded: eventGradedCount.get(params) as number,
+      };
+    },
+
     /**
-     * An event's claims (and the claims that carry attributions for it), in id order, or null when the
-     * event does not exist. Retracted claims and attributions are left out unless asked for.
+     * The next page of an event's claims (and of the claims that carry attributions for it), after claim
+     * id `after`, with what they refer to; retracted claims and attributions only if asked for.
      */
-    forEvent(baseUrl: string, eventId: number, includeRetracted: boolean): ExportInput | null {
-      const [event] = eventsOf.all(json([eventId])) as ExportEvent[];
-      if (!event) return null;
-      const ids = eventClaimIds.all({ event: eventId, all: includeRetracted ? 1 : 0 }) as number[];
+    eventPage(
+      baseUrl: string,
+      event: ExportEvent,
+      options: { includeRetracted: boolean; after: number; limit: number },
+    ): { input: ExportInput; next: number | null } {
+      const ids = eventClaimIds.all({
+        event: event.id,
+        after: options.after,
+        limit: options.limit,
+        all: options.includeRetracted ? 1 : 0,
+      }) as number[];
       const byId = claims.byIds(ids);
       const found = ids.flatMap((id) => {
         const c = byId.get(id);
         return c ? [c] : [];
       });
-      return assemble(baseUrl, event, found, includeRetracted);
+      const last = ids[ids.length - 1];
+      return {
+        input: assemble(baseUrl, event, found, options.includeRetracted),
+        next: ids.length === options.limit && last !== undefined ? last : null,
+      };
     },
   };
 }

@@ -1,24 +1,18 @@
+import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import {
-  CLAIMREVIEW_MEDIA_TYPE,
-  toClaimReview,
-  toClaimReviewGraph,
-} from '../../domain/exports/claimreview.js';
+import { CLAIMREVIEW_MEDIA_TYPE, toClaimReview } from '../../domain/exports/claimreview.js';
 import { PROV_MEDIA_TYPE, toProv } from '../../domain/exports/prov.js';
 import { STIX_MEDIA_TYPE, toStixBundle } from '../../domain/exports/stix.js';
-import type { ExportInput } from '../../domain/exports/types.js';
-import {
-  ANNOTATION_MEDIA_TYPE,
-  toAnnotationCollection,
-  toWebAnnotation,
-} from '../../domain/exports/web-annotation.js';
+import type { ExportClaim, ExportEvent, ExportInput } from '../../domain/exports/types.js';
+import { ANNOTATION_MEDIA_TYPE, toWebAnnotation } from '../../domain/exports/web-annotation.js';
 import { problem } from '../../errors.js';
 import { notModified, problemResponses } from '../../lib/openapi.js';
 import { booleanQuery, idParam } from '../../lib/schemas.js';
 import { etagOf, isNotModified } from '../../lib/writes.js';
 import { createExportsRepository } from './exports.repository.js';
+import { eventDocument } from './exports.stream.js';
 
 export const EXPORT_FORMATS = ['annotation', 'stix', 'prov', 'claimreview'] as const;
 type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -38,17 +32,13 @@ const FORMATS_DOC = [
   '**claimreview** (`application/ld+json`): schema.org ClaimReview of a claim with a credibility grade; grades 1-5 map to ratings 5-1 (best 5, worst 1) with the grade’s words as `alternateName`; grade 6 has the words only. A claim without a grade is a 404 `CLAIM_NOT_GRADED`.',
 ].join('\n\n');
 
-const exportResponses = {
-  200: {
-    description: 'The export, in the standard’s own media type.',
-    content: {
-      'application/ld+json': { schema: document('Web Annotation or ClaimReview JSON-LD.') },
-      'application/stix+json': { schema: document('A STIX 2.1 bundle.') },
-      'application/json': { schema: document('A PROV-JSON document.') },
-    },
+const exported = {
+  description: 'The export, in the standard’s own media type.',
+  content: {
+    'application/ld+json': { schema: document('Web Annotation or ClaimReview JSON-LD.') },
+    'application/stix+json': { schema: document('A STIX 2.1 bundle.') },
+    'application/json': { schema: document('A PROV-JSON document.') },
   },
-  304: notModified,
-  ...problemResponses(400, 404),
 };
 
 const MEDIA_TYPES: Record<ExportFormat, string> = {
@@ -89,7 +79,7 @@ export const exportsRoutes: FastifyPluginAsyncZod = async (app) => {
       summary: 'One claim as a Web Annotation, a STIX bundle, PROV or a ClaimReview',
       description: FORMATS_DOC,
       params: z.object({ claimId: idParam, format }),
-      response: exportResponses,
+      response: { 200: exported, 304: notModified, ...problemResponses(400, 404) },
     },
     handler: async (request, reply) => {
       const { claimId, format: fmt } = request.params;
@@ -97,12 +87,7 @@ export const exportsRoutes: FastifyPluginAsyncZod = async (app) => {
       const claim = input?.claims[0];
       if (!input || !claim) throw problem('CLAIM_NOT_FOUND', `Claim ${claimId} does not exist.`);
       const exportIri = `${input.baseUrl}${request.url.split('?')[0]}`;
-      return sendDocument(
-        request,
-        reply,
-        fmt,
-        render(fmt, input, exportIri, () => toClaimReview(claim, input)),
-      );
+      return sendDocument(request, reply, fmt, render(fmt, input, claim, exportIri));
     },
   });
 
@@ -111,53 +96,65 @@ export const exportsRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'exportEvent',
       tags,
       summary: 'Every claim of an event in one standard document',
-      description: `The event’s claims and the claims that carry attributions for it. ${FORMATS_DOC}`,
+      description:
+        'The event’s claims and the claims that carry attributions for it, in one document written as it is read, ' +
+        `a page of claims at a time (a failure midway cuts it short). ${FORMATS_DOC}`,
       params: z.object({ eventId: idParam, format }),
       querystring: z.object({
         includeRetracted: booleanQuery.default(false).describe('Also retracted claims and attributions.'),
       }),
-      response: exportResponses,
+      response: { 200: exported, ...problemResponses(400, 404) },
     },
     handler: async (request, reply) => {
       const { eventId, format: fmt } = request.params;
-      const input = repo.forEvent(baseUrlOf(request), eventId, request.query.includeRetracted);
-      if (!input) throw problem('EVENT_NOT_FOUND', `Event ${eventId} does not exist.`);
-      const exportIri = `${input.baseUrl}${request.url.split('?')[0]}`;
-      const body = render(fmt, input, exportIri, () => {
-        const { document: graph, reviewed } = toClaimReviewGraph(input);
-        if (reviewed > 0) return graph;
+      const { includeRetracted } = request.query;
+      const event = repo.event(eventId);
+      if (!event) throw problem('EVENT_NOT_FOUND', `Event ${eventId} does not exist.`);
+      const counts = repo.eventCounts(eventId, includeRetracted);
+      if (fmt === 'claimreview' && counts.graded === 0) {
         throw problem(
           'CLAIM_NOT_GRADED',
-          `None of the ${input.claims.length} claims of event ${eventId} carries a credibility grade, so there is no ClaimReview to publish. Grade claims with PATCH /claims/{claimId} and \`credibility\`.`,
+          `None of the ${counts.claims} claims of event ${eventId} carries a credibility grade, so there is no ClaimReview to publish. Grade claims with PATCH /claims/{claimId} and \`credibility\`.`,
         );
-      });
-      return sendDocument(request, reply, fmt, body);
+      }
+      const baseUrl = baseUrlOf(request);
+      const pageSize = app.listStreaming.pageSize;
+      function* pages() {
+        let after: number | null = 0;
+        while (after !== null) {
+          const page = repo.eventPage(baseUrl, event as ExportEvent, {
+            includeRetracted,
+            after,
+            limit: pageSize,
+          });
+          if (page.input.claims.length > 0) yield page.input;
+          after = page.next;
+        }
+      }
+      const exportIri = `${baseUrl}${request.url.split('?')[0]}`;
+      const body = eventDocument(fmt, { baseUrl, event, total: counts.claims, exportIri }, pages);
+      return reply
+        .type(MEDIA_TYPES[fmt])
+        .send(Readable.from(body, { objectMode: false, highWaterMark: 16 * 1024 }) as never);
     },
   });
 };
 
-function render(
-  fmt: ExportFormat,
-  input: ExportInput,
-  exportIri: string,
-  claimReview: () => unknown,
-): unknown {
+/** One claim in a standard; a claim without a grade has no ClaimReview. */
+function render(fmt: ExportFormat, input: ExportInput, claim: ExportClaim, exportIri: string): unknown {
   switch (fmt) {
-    case 'annotation': {
-      const claim = input.claims[0];
-      return input.event ? toAnnotationCollection(input) : claim && toWebAnnotation(claim, input);
-    }
+    case 'annotation':
+      return toWebAnnotation(claim, input);
     case 'stix':
       return toStixBundle(input, exportIri);
     case 'prov':
       return toProv(input);
     case 'claimreview': {
-      const review = claimReview();
+      const review = toClaimReview(claim, input);
       if (review) return review;
-      const claim = input.claims[0];
       throw problem(
         'CLAIM_NOT_GRADED',
-        `Claim ${claim?.id} carries no credibility grade, so there is no ClaimReview to publish. Grade it with PATCH /claims/${claim?.id} and \`credibility\` (Admiralty 1-6).`,
+        `Claim ${claim.id} carries no credibility grade, so there is no ClaimReview to publish. Grade it with PATCH /claims/${claim.id} and \`credibility\` (Admiralty 1-6).`,
       );
     }
   }
