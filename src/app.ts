@@ -8,18 +8,24 @@ import {
   repairUrl,
   requestLogSerializer,
 } from './lib/http-server.js';
+import { DEFAULT_STREAM_PAGE_SIZE } from './lib/list-formats.js';
 import { serializerCompiler } from './lib/serializer.js';
 import { actorsRoutes } from './modules/actors/actors.routes.js';
 import { attributionsRoutes } from './modules/attributions/attributions.routes.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
+import { changesRoutes } from './modules/changes/changes.routes.js';
 import { claimLinksRoutes } from './modules/claim-links/claim-links.routes.js';
 import { claimsRoutes } from './modules/claims/claims.routes.js';
 import { crossCheckRoutes } from './modules/cross-check/cross-check.routes.js';
 import { eventsRoutes } from './modules/events/events.routes.js';
+import { exportsRoutes } from './modules/exports/exports.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { keysRoutes } from './modules/keys/keys.routes.js';
 import { searchRoutes } from './modules/search/search.routes.js';
 import { sourcesRoutes } from './modules/sources/sources.routes.js';
+import type { Resolver } from './modules/webhooks/webhooks.delivery.js';
+import { webhooksPlugin } from './modules/webhooks/webhooks.plugin.js';
+import { webhooksRoutes } from './modules/webhooks/webhooks.routes.js';
 import { authPlugin } from './plugins/auth.js';
 import { dbPlugin } from './plugins/db.js';
 import { deskPlugin } from './plugins/desk.js';
@@ -40,6 +46,10 @@ declare module 'fastify' {
 
 export interface BuildAppOptions extends Partial<AppConfig> {
   databasePath: string;
+  /** How webhook deliveries resolve host names (tests hand in a fake DNS). */
+  webhookResolver?: Resolver;
+  /** Rows per database page while a CSV or NDJSON list streams (tests make it small). */
+  listStreamPageSize?: number;
   /** false (default) or a pino logger option object. */
   logger?: boolean | object;
   /** Called once when writes stop after a storage failure (server.ts exits so that recovery runs). */
@@ -114,8 +124,23 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     bootstrapAdminKey: options.bootstrapAdminKey,
   });
   app.decorate('writeSettings', { requireIfMatch: options.requireIfMatch ?? false });
+  app.decorate('listStreaming', { pageSize: options.listStreamPageSize ?? DEFAULT_STREAM_PAGE_SIZE });
+  app.decorate('exportSettings', { publicBaseUrl: options.publicBaseUrl });
   await app.register(viewCachePlugin, { maxEntries: 256 });
   await app.register(openapiPlugin);
+  await app.register(webhooksPlugin, {
+    // Off unless asked for: the server turns it on (WEBHOOK_DISPATCH), tests where they need it.
+    dispatch: options.webhookDispatch ?? false,
+    allowedNetworks: options.webhookAllowedNetworks ?? [],
+    timeoutMs: options.webhookTimeoutMs ?? 5_000,
+    pollMs: options.webhookPollMs ?? 1_000,
+    retryBaseMs: options.webhookRetryBaseMs ?? 5_000,
+    retryWindowMs: options.webhookRetryWindowMs ?? 24 * 60 * 60 * 1000,
+    concurrency: options.webhookConcurrency ?? 4,
+    disableAfterGone: options.webhookDisableAfterGone ?? 3,
+    disableAfterFailures: options.webhookDisableAfterFailures ?? 5,
+    resolve: options.webhookResolver,
+  });
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -133,6 +158,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(keysRoutes);
   await app.register(auditRoutes);
   await app.register(deskPlugin, { dir: options.deskDir });
+  await app.register(changesRoutes);
+  await app.register(exportsRoutes);
+  await app.register(webhooksRoutes);
 
   return app;
 }

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { StartupError } from './startup-errors.js';
@@ -7,6 +8,15 @@ export const DEFAULT_DATABASE_PATH = './data/claimledger.db';
 
 /** clk_<12 hex: public prefix>_<43 base64url characters: 256-bit secret> */
 export const KEY_FORMAT = /^clk_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/;
+
+const isCidr = (value: string) => {
+  const [net = '', prefix, extra] = value.split('/');
+  const family = isIP(net);
+  if (family === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d{1,3}$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
+};
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -36,6 +46,35 @@ export const configSchema = z.object({
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
   WRITE_LOCK_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
   KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(5_000),
+  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  WEBHOOK_DISPATCH: booleanFlag.default(true),
+  WEBHOOK_ALLOWED_NETWORKS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z
+          .string()
+          .refine((c) => isCidr(c), { message: 'Must be comma-separated CIDRs such as 127.0.0.1/32' }),
+      ),
+    ),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  WEBHOOK_POLL_MS: z.coerce.number().int().min(10).default(1_000),
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).default(5_000),
+  WEBHOOK_RETRY_WINDOW_MS: z.coerce
+    .number()
+    .int()
+    .min(1_000)
+    .default(24 * 60 * 60 * 1000),
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+  WEBHOOK_DISABLE_AFTER_GONE: z.coerce.number().int().min(1).default(3),
+  WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).default(5),
   BODY_LIMIT: z.coerce
     .number()
     .int()
@@ -65,6 +104,16 @@ const FORMS: Record<keyof Env, string> = {
   WRITE_LOCK_TIMEOUT_MS: 'a whole number of milliseconds from 0 to 60000',
   KEEP_ALIVE_TIMEOUT_MS: 'a whole number of milliseconds, 1000 or more',
   BODY_LIMIT: 'a whole number of bytes, 1024 or more',
+  PUBLIC_BASE_URL: 'an http(s) URL, e.g. https://ledger.example.org',
+  WEBHOOK_DISPATCH: BOOLEAN,
+  WEBHOOK_ALLOWED_NETWORKS: 'comma-separated CIDRs, e.g. 127.0.0.1/32,10.1.2.0/24',
+  WEBHOOK_TIMEOUT_MS: 'a whole number of milliseconds from 100 to 60000',
+  WEBHOOK_POLL_MS: 'a whole number of milliseconds, 10 or more',
+  WEBHOOK_RETRY_BASE_MS: 'a whole number of milliseconds, 10 or more',
+  WEBHOOK_RETRY_WINDOW_MS: 'a whole number of milliseconds, 1000 or more',
+  WEBHOOK_CONCURRENCY: 'a whole number from 1 to 100',
+  WEBHOOK_DISABLE_AFTER_GONE: 'a whole number, 1 or more',
+  WEBHOOK_DISABLE_AFTER_FAILURES: 'a whole number, 1 or more',
 };
 /** Settings whose value is never repeated in an error message. */
 const SECRET: ReadonlySet<string> = new Set(['BOOTSTRAP_ADMIN_KEY']);
@@ -85,6 +134,19 @@ export interface AppConfig {
   requestTimeoutMs: number;
   writeLockTimeoutMs: number;
   keepAliveTimeoutMs: number;
+  /** The IRI base of exported documents; by default the scheme and host a request came to. */
+  publicBaseUrl?: string | undefined;
+  /** Run the webhook dispatcher in this process. */
+  webhookDispatch: boolean;
+  /** CIDRs that deliveries may reach although they are not public (loopback for tests, say). */
+  webhookAllowedNetworks: string[];
+  webhookTimeoutMs: number;
+  webhookPollMs: number;
+  webhookRetryBaseMs: number;
+  webhookRetryWindowMs: number;
+  webhookConcurrency: number;
+  webhookDisableAfterGone: number;
+  webhookDisableAfterFailures: number;
 }
 
 export interface ServerConfig extends AppConfig {
@@ -125,5 +187,15 @@ export function loadConfig(env: NodeJS.ProcessEnv): ServerConfig {
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     writeLockTimeoutMs: e.WRITE_LOCK_TIMEOUT_MS,
     keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
+    publicBaseUrl: e.PUBLIC_BASE_URL,
+    webhookDispatch: e.WEBHOOK_DISPATCH,
+    webhookAllowedNetworks: e.WEBHOOK_ALLOWED_NETWORKS,
+    webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,
+    webhookPollMs: e.WEBHOOK_POLL_MS,
+    webhookRetryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
+    webhookRetryWindowMs: e.WEBHOOK_RETRY_WINDOW_MS,
+    webhookConcurrency: e.WEBHOOK_CONCURRENCY,
+    webhookDisableAfterGone: e.WEBHOOK_DISABLE_AFTER_GONE,
+    webhookDisableAfterFailures: e.WEBHOOK_DISABLE_AFTER_FAILURES,
   };
 }

@@ -333,3 +333,78 @@ export const idempotencyRecords = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.principal, t.key] })],
 );
+
+export const WEBHOOK_DELIVERY_STATUSES = ['pending', 'succeeded', 'failed'] as const;
+
+/** Webhook subscriptions: where to send which changes, signed with which secret (Standard Webhooks). */
+export const webhooks = sqliteTable('webhooks', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  url: text('url').notNull(),
+  description: text('description'),
+  eventTypes: text('event_types', { mode: 'json' }).$type<string[]>().notNull(),
+  // The signing key must be usable to sign, so it is stored as given (never shown after creation).
+  secret: text('secret').notNull(),
+  enabled: integer('enabled', { mode: 'boolean' }).notNull(),
+  disabledAt: text('disabled_at'),
+  disabledReason: text('disabled_reason'),
+  /** Deliveries in a row that failed for good (their day of retries ran out). */
+  consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+  /** 410 Gone answers in a row. */
+  consecutiveGone: integer('consecutive_gone').notNull().default(0),
+  ...timestamps,
+});
+
+/**
+ * The delivery queue and its log: one row per change and subscription, inserted by a trigger on the audit
+ * log (migration 0005) inside the transaction of the change itself, so that a committed change always has
+ * its deliveries and a rolled-back one never does.
+ */
+export const webhookDeliveries = sqliteTable(
+  'webhook_deliveries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    webhookId: integer('webhook_id')
+      .notNull()
+      .references(() => webhooks.id, { onDelete: 'cascade' }),
+    changeId: integer('change_id')
+      .notNull()
+      .references(() => auditLog.id, { onDelete: 'restrict' }),
+    eventType: text('event_type').notNull(),
+    /** `webhook-id`: the same for every attempt, so that receivers can drop duplicates. */
+    messageId: text('message_id').notNull(),
+    status: text('status', { enum: WEBHOOK_DELIVERY_STATUSES }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    /** When the dispatcher may take it next (also a lease while an attempt is in flight); null when done. */
+    nextAttemptAt: text('next_attempt_at'),
+    /** Retries run for the retry window from here (the first attempt, or the last manual redelivery). */
+    windowStartedAt: text('window_started_at').notNull(),
+    lastAttemptAt: text('last_attempt_at'),
+    lastStatusCode: integer('last_status_code'),
+    lastError: text('last_error'),
+    deliveredAt: text('delivered_at'),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [
+    check('webhook_deliveries_status_check', inList('status', WEBHOOK_DELIVERY_STATUSES)),
+    index('webhook_deliveries_due_idx').on(t.status, t.nextAttemptAt),
+    index('webhook_deliveries_webhook_idx').on(t.webhookId, t.id),
+    uniqueIndex('webhook_deliveries_message_idx').on(t.messageId),
+  ],
+);
+
+/** Every attempt of a delivery: when, what the receiver answered, or why it could not be reached. */
+export const webhookAttempts = sqliteTable(
+  'webhook_attempts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    deliveryId: integer('delivery_id')
+      .notNull()
+      .references(() => webhookDeliveries.id, { onDelete: 'cascade' }),
+    attemptedAt: text('attempted_at').notNull(),
+    statusCode: integer('status_code'),
+    error: text('error'),
+    durationMs: integer('duration_ms').notNull(),
+    responseExcerpt: text('response_excerpt'),
+  },
+  (t) => [index('webhook_attempts_delivery_idx').on(t.deliveryId, t.id)],
+);

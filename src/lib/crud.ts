@@ -4,13 +4,17 @@ import { type ProblemError, problem } from '../errors.js';
 import { AuditPage, HistoryQuery } from '../modules/audit/audit.schemas.js';
 import { createAuditService } from '../modules/audit/audit.service.js';
 import { SYSTEM_PRINCIPAL } from '../modules/keys/keys.service.js';
+import { listResponses, sendList } from './list-formats.js';
 import { noContent, notModified, problemResponses } from './openapi.js';
-import { decodeCursor, type Page, type pageQuerySchema, sendPage } from './pagination.js';
+import { decodeCursor, type Page, type pageQuerySchema } from './pagination.js';
 import { RetractBody } from './retraction.js';
 import { idParams } from './schemas.js';
 import { checkIfMatch, etagOf, sendWithEtag } from './writes.js';
 
 type ListQuery = z.ZodType<z.infer<typeof pageQuerySchema>, unknown>;
+type ListFilter<Query extends ListQuery> = Omit<z.infer<Query>, 'cursor' | 'format'> & {
+  after: number | undefined;
+};
 
 export interface CrudSpec<
   Item,
@@ -31,7 +35,7 @@ export interface CrudSpec<
   schemas: { item: z.ZodType<Item>; page: z.ZodType; query: Query; create: Create; update: Update };
   repo: {
     get(id: number): Item | null;
-    list(filter: Omit<z.infer<Query>, 'cursor'> & { after: number | undefined }): Page<Listed>;
+    list(filter: ListFilter<Query>): Page<Listed>;
     create(input: z.infer<Create>): Item & { id: number };
     update(id: number, patch: z.infer<Update>): Item | null;
     delete(id: number): boolean;
@@ -73,11 +77,19 @@ export function registerCrudRoutes<
       summary: `List ${spec.noun}s`,
       description: spec.docs?.list,
       querystring: spec.schemas.query,
-      response: { 200: spec.schemas.page, ...problemResponses(400, 401) },
+      response: listResponses(spec.schemas.page, 400, 401),
     },
     handler: async (request, reply) => {
-      const { cursor, ...filter } = request.query as z.infer<Query>;
-      return sendPage(request, reply, spec.repo.list({ ...filter, after: decodeCursor(cursor) }));
+      const { cursor, format, limit, ...filter } = request.query as z.infer<Query>;
+      return sendList(request, reply, {
+        fetch: (after, size) =>
+          spec.repo.list({ ...filter, limit: size, after: decodeCursor(after) } as ListFilter<Query>),
+        cursor,
+        limit,
+        format,
+        page: spec.schemas.page,
+        name: spec.path.slice(1),
+      });
     },
   });
 
@@ -247,14 +259,22 @@ export function registerCrudRoutes<
         'Every create, update, retraction and delete, oldest first, with who made it and the values before and after.',
       params,
       querystring: HistoryQuery,
-      response: { 200: AuditPage, ...problemResponses(400, 401, 404) },
+      response: listResponses(AuditPage, 400, 401, 404),
     },
     handler: async (request, reply) => {
       const id = idOf(request.params);
-      const { limit, cursor } = request.query as z.infer<typeof HistoryQuery>;
-      const page = audit.list({ resource, resourceId: id, limit, after: decodeCursor(cursor) });
-      if (page.data.length === 0 && cursor === undefined && !spec.repo.get(id)) throw spec.notFound(id);
-      return sendPage(request, reply, page);
+      const { limit, cursor, format } = request.query as z.infer<typeof HistoryQuery>;
+      const first = audit.list({ resource, resourceId: id, limit: 1, after: decodeCursor(cursor) });
+      if (first.data.length === 0 && cursor === undefined && !spec.repo.get(id)) throw spec.notFound(id);
+      return sendList(request, reply, {
+        fetch: (after, size) =>
+          audit.list({ resource, resourceId: id, limit: size, after: decodeCursor(after) }),
+        cursor,
+        limit,
+        format,
+        page: AuditPage,
+        name: `${resource}-${id}-history`,
+      });
     },
   });
 }

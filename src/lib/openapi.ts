@@ -8,6 +8,7 @@ const DESCRIPTIONS: Record<number, string> = {
   408: 'The request did not arrive whole within the server’s request timeout.',
   429: 'Too many requests for this key or address: wait `Retry-After` seconds.',
   404: 'The record (or a route) does not exist.',
+  406: 'Accept names no representation this operation has.',
   409: 'The change conflicts with stored records.',
   412: 'The precondition failed.',
   413: 'The body is too large.',

@@ -5,6 +5,16 @@ import { ProblemError } from '../errors.js';
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
+export const LIST_FORMATS = ['json', 'csv', 'ndjson'] as const;
+export type ListFormat = (typeof LIST_FORMATS)[number];
+
+export const FORMAT_DOC =
+  '`json` (the default) answers one page. `csv` and `ndjson` stream every matching record from `cursor` on ' +
+  '(`limit` does not apply), read from the database page by page; `Accept: text/csv` or ' +
+  '`Accept: application/x-ndjson` choose them too, and `format` wins over `Accept`.';
+
+export const formatQuery = z.enum(LIST_FORMATS).optional().describe(`The representation. ${FORMAT_DOC}`);
+
 export const pageQuerySchema = z.object({
   limit: z.coerce
     .number()
@@ -18,6 +28,7 @@ export const pageQuerySchema = z.object({
     .max(200)
     .optional()
     .describe('Opaque cursor from the previous page’s `nextCursor` (or its `Link: rel="next"` header).'),
+  format: formatQuery,
 });
 
 export const pageOf = <T extends z.ZodType>(item: T, id: string) =>

@@ -19,13 +19,17 @@ and who holds whom responsible.
 - **Attributions** record who holds an actor responsible for an event, through the claim that says so.
 
 Every error is an RFC 9457 \`application/problem+json\` document with a stable \`code\`.
-Lists are keyset-paginated: follow \`nextCursor\` or the \`Link: rel="next"\` header.
+Lists are keyset-paginated: follow \`nextCursor\` or the \`Link: rel="next"\` header. Every list also
+answers \`text/csv\` and \`application/x-ndjson\` (by \`Accept\` or \`?format=\`), streaming the whole list.
 
 Every operation may answer 400 (an unknown query parameter is one), 401 (a key that is sent must be valid,
 even on public reads), 408 (a request slower than the server's timeout), 429 (rate limit, with
 \`Retry-After\`) and 503 (the database is busy or unavailable, with \`Retry-After\`); writes may also answer 507
 (the disk is full). A method a path does not serve is a 405 with \`Allow\`; \`HEAD\` is not served. Every POST
-honours \`Idempotency-Key\`.`;
+honours \`Idempotency-Key\`.
+
+Claims and events export as W3C Web Annotation, STIX 2.1, W3C PROV-JSON and schema.org ClaimReview;
+\`GET /changes\` is a feed of every committed change, and webhooks deliver changes signed per Standard Webhooks.`;
 
 const STATUS_TEXT: Record<string, string> = {
   '200': 'OK',
@@ -145,6 +149,13 @@ export const openapiPlugin = fp(
               'The attribution board with independent origins, contradictions, timelines and provenance chains.',
           },
           { name: 'search', description: 'Full-text search over claims, quotes and sources.' },
+          { name: 'changes', description: 'The change feed, for systems that follow this one.' },
+          { name: 'webhooks', description: 'Signed deliveries of changes to other systems (admin).' },
+          {
+            name: 'exports',
+            description:
+              'Claims and events as W3C Web Annotation, STIX 2.1, W3C PROV and schema.org ClaimReview.',
+          },
           { name: 'service', description: 'Health and the API description.' },
         ],
       },

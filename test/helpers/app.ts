@@ -5,6 +5,10 @@ import { type BuildAppOptions, buildApp } from '../../src/app.js';
 import { createKeysService, type Role } from '../../src/modules/keys/keys.service.js';
 import { loadSeedFile } from '../../src/seeds/seed-loader.js';
 
+const offlineResolver = async (hostname: string) => {
+  throw Object.assign(new Error(`${hostname} is not resolved in tests`), { code: 'ENOTFOUND' });
+};
+
 export interface TestContext {
   app: FastifyInstance;
   /** Sends requests with an admin key, as the newsroom's own tooling would. */
@@ -22,7 +26,13 @@ export async function buildTestApp(
 ): Promise<TestContext> {
   const { seed, ...appOptions } = options;
   // Tests send bursts from one address and key; the rate-limit tests set their own limit.
-  const app = await buildApp({ databasePath: ':memory:', rateLimitMax: 1_000_000, ...appOptions });
+  const app = await buildApp({
+    databasePath: ':memory:',
+    rateLimitMax: 1_000_000,
+    // Tests never ask real DNS: webhook URLs name IP addresses, or a test hands in its own resolver.
+    webhookResolver: offlineResolver,
+    ...appOptions,
+  });
   if (seed) loadSeedFile(app.db);
   const service = createKeysService(app.db);
   const keys = {

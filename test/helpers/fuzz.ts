@@ -890,20 +890,34 @@ export async function createFuzzer(ctx: TestContext): Promise<Fuzzer> {
         ? (declared.content ?? {})
         : { 'application/problem+json': { schema: problemSchema } };
       const media = content[res.contentType];
-      let body: unknown;
-      try {
-        body = JSON.parse(res.text);
-      } catch {
-        failures.push('a body that is not JSON');
+      // NDJSON is one JSON value per line, each documented by the media type's schema; CSV is text.
+      const lines = res.contentType === 'application/x-ndjson';
+      let bodies: unknown[] = [];
+      if (res.contentType !== 'text/csv') {
+        try {
+          bodies = lines
+            ? res.text
+                .split('\n')
+                .filter(Boolean)
+                .map((line) => JSON.parse(line))
+            : [JSON.parse(res.text)];
+        } catch {
+          failures.push('a body that is not JSON');
+        }
       }
+      const body = lines ? undefined : bodies[0];
       if (Object.keys(content).length > 0 && !media) {
         failures.push(
           `content type ${res.contentType || '(none)'} where the document says ${Object.keys(content)}`,
         );
-      } else if (media?.schema && body !== undefined) {
+      } else if (media?.schema) {
         const validate = validatorFor(media.schema);
-        if (!validate(body))
-          failures.push(`a body not matching its schema: ${ajv.errorsText(validate.errors)}`);
+        for (const value of bodies) {
+          if (!validate(value)) {
+            failures.push(`a body not matching its schema: ${ajv.errorsText(validate.errors)}`);
+            break;
+          }
+        }
       }
       if (isProblem && body && typeof body === 'object') {
         const problem = body as Record<string, unknown>;

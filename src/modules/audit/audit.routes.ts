@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { problemResponses } from '../../lib/openapi.js';
-import { decodeCursor, sendPage } from '../../lib/pagination.js';
+import { listResponses, sendList } from '../../lib/list-formats.js';
+import { decodeCursor } from '../../lib/pagination.js';
 import { AuditPage, AuditQuery } from './audit.schemas.js';
 import { createAuditService } from './audit.service.js';
 
@@ -15,11 +15,18 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
       summary: 'The whole audit log (admin)',
       description: 'Every change, oldest first, filterable by resource, record, key and operation.',
       querystring: AuditQuery,
-      response: { 200: AuditPage, ...problemResponses(400, 401, 403) },
+      response: listResponses(AuditPage, 400, 401, 403),
     },
     handler: async (request, reply) => {
-      const { cursor, ...filter } = request.query;
-      return sendPage(request, reply, audit.list({ ...filter, after: decodeCursor(cursor) }));
+      const { cursor, format, limit, ...filter } = request.query;
+      return sendList(request, reply, {
+        fetch: (after, size) => audit.list({ ...filter, limit: size, after: decodeCursor(after) }),
+        cursor,
+        limit,
+        format,
+        page: AuditPage,
+        name: 'audit',
+      });
     },
   });
 };

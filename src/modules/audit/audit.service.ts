@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, max, notInArray, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { type AUDIT_OPERATIONS, auditLog } from '../../db/schema.js';
 import { type Page, toPage } from '../../lib/pagination.js';
@@ -13,6 +13,21 @@ export interface AuditEntryInput {
   before: unknown;
   after: unknown;
   requestId?: string | undefined;
+}
+
+/**
+ * Records only an admin may see (API keys, webhook subscriptions): left out of the change feed and never
+ * sent to webhooks. Migration 0005's delivery trigger names the same list.
+ */
+export const PRIVATE_RESOURCES = ['key', 'webhook'] as const;
+
+export interface ChangeRow {
+  id: number;
+  time: string;
+  resource: string;
+  resourceId: number;
+  operation: (typeof AUDIT_OPERATIONS)[number];
+  record: unknown;
 }
 
 export interface AuditFilter {
@@ -41,6 +56,43 @@ export function createAuditService(db: Db) {
           requestId: entry.requestId ?? null,
         })
         .run();
+    },
+
+    /**
+     * Committed changes after audit id `after`, oldest first, without the private resources: the change
+     * feed. `limit + 1` rows are read to tell whether more follow.
+     */
+    changes(after: number, limit: number, resource?: string): { rows: ChangeRow[]; hasMore: boolean } {
+      const where: (SQL | undefined)[] = [
+        gt(auditLog.id, after),
+        notInArray(auditLog.resource, [...PRIVATE_RESOURCES]),
+      ];
+      if (resource) where.push(eq(auditLog.resource, resource));
+      const rows = db
+        .select({
+          id: auditLog.id,
+          time: auditLog.at,
+          resource: auditLog.resource,
+          resourceId: auditLog.resourceId,
+          operation: auditLog.operation,
+          record: auditLog.after,
+        })
+        .from(auditLog)
+        .where(and(...where))
+        .orderBy(asc(auditLog.id))
+        .limit(limit + 1)
+        .all();
+      return { rows: rows.slice(0, limit), hasMore: rows.length > limit };
+    },
+
+    /** The id of the latest audit record (0 when there is none). */
+    latestId(): number {
+      return (
+        db
+          .select({ id: max(auditLog.id) })
+          .from(auditLog)
+          .get()?.id ?? 0
+      );
     },
 
     list(filter: AuditFilter): Page<typeof auditLog.$inferSelect> {

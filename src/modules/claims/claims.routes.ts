@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { problem } from '../../errors.js';
 import { registerCrudRoutes } from '../../lib/crud.js';
-import { problemResponses } from '../../lib/openapi.js';
-import { decodeCursor, sendPage } from '../../lib/pagination.js';
+import { listResponses, sendList } from '../../lib/list-formats.js';
+import { decodeCursor } from '../../lib/pagination.js';
 import { idParams } from '../../lib/schemas.js';
 import { createActorsRepository } from '../actors/actors.repository.js';
 import { createClaimsRepository } from './claims.repository.js';
@@ -62,17 +62,21 @@ export const claimsRoutes: FastifyPluginAsyncZod = async (app) => {
         'The same list as `GET /claims?actor={actorId}`. With `includeSubordinates=true`, also what every actor below it said.',
       params: idParams('actorId'),
       querystring: ListActorClaimsQuery,
-      response: { 200: ClaimPage, ...problemResponses(400, 404) },
+      response: listResponses(ClaimPage, 400, 404),
     },
     handler: async (request, reply) => {
       const { actorId } = request.params;
       if (!actors.get(actorId)) throw problem('ACTOR_NOT_FOUND', `Actor ${actorId} does not exist.`);
-      const { cursor, ...filter } = request.query;
-      return sendPage(
-        request,
-        reply,
-        claims.list({ ...filter, actor: actorId, after: decodeCursor(cursor) }),
-      );
+      const { cursor, format, limit, ...filter } = request.query;
+      return sendList(request, reply, {
+        fetch: (after, size) =>
+          claims.list({ ...filter, limit: size, actor: actorId, after: decodeCursor(after) }),
+        cursor,
+        limit,
+        format,
+        page: ClaimPage,
+        name: `actor-${actorId}-claims`,
+      });
     },
   });
 };

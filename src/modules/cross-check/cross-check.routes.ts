@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { problem } from '../../errors.js';
+import { listResponses, sendList } from '../../lib/list-formats.js';
 import { notModified, problemResponses } from '../../lib/openapi.js';
-import { decodeCursor, sendPage } from '../../lib/pagination.js';
+import { decodeCursor } from '../../lib/pagination.js';
 import { idParams } from '../../lib/schemas.js';
 import { serializerCompiler } from '../../lib/serializer.js';
 import { etagOf, isNotModified, sendWithEtag } from '../../lib/writes.js';
@@ -78,19 +79,26 @@ export const crossCheckRoutes: FastifyPluginAsyncZod = async (app) => {
         'Claim pairs linked `contradicts` or `corroborates` where either claim is about the event, both sides embedded.',
       params: idParams('eventId'),
       querystring: EventLinksQuery,
-      response: { 200: ClaimLinkPage, ...problemResponses(400, 404) },
+      response: listResponses(ClaimLinkPage, 400, 404),
     },
     handler: async (request, reply) => {
       const { eventId } = request.params;
       if (!events.get(eventId)) throw eventNotFound(eventId);
-      const { relation, limit, cursor } = request.query;
-      const page = links.list({
-        event: eventId,
-        relations: relation ? [relation] : ['contradicts', 'corroborates'],
+      const { relation, limit, cursor, format } = request.query;
+      return sendList(request, reply, {
+        fetch: (after, size) =>
+          links.list({
+            event: eventId,
+            relations: relation ? [relation] : ['contradicts', 'corroborates'],
+            limit: size,
+            after: decodeCursor(after),
+          }),
+        cursor,
         limit,
-        after: decodeCursor(cursor),
+        format,
+        page: ClaimLinkPage,
+        name: `event-${eventId}-links`,
       });
-      return sendPage(request, reply, page);
     },
   });
 
@@ -101,17 +109,21 @@ export const crossCheckRoutes: FastifyPluginAsyncZod = async (app) => {
       summary: 'The links of one claim, both directions',
       params: idParams('claimId'),
       querystring: ClaimLinksQuery,
-      response: { 200: ClaimLinkPage, ...problemResponses(400, 404) },
+      response: listResponses(ClaimLinkPage, 400, 404),
     },
     handler: async (request, reply) => {
       const { claimId } = request.params;
       if (!claims.row(claimId)) throw claimNotFound(claimId);
-      const { relation, limit, cursor } = request.query;
-      return sendPage(
-        request,
-        reply,
-        links.list({ claim: claimId, relation, limit, after: decodeCursor(cursor) }),
-      );
+      const { relation, limit, cursor, format } = request.query;
+      return sendList(request, reply, {
+        fetch: (after, size) =>
+          links.list({ claim: claimId, relation, limit: size, after: decodeCursor(after) }),
+        cursor,
+        limit,
+        format,
+        page: ClaimLinkPage,
+        name: `claim-${claimId}-links`,
+      });
     },
   });
 
@@ -124,12 +136,23 @@ export const crossCheckRoutes: FastifyPluginAsyncZod = async (app) => {
         'Ordered by `statedAt`, falling back to the source’s `publishedAt`, with the precision known; undated claims last.',
       params: idParams('eventId'),
       querystring: TimelineQuery,
-      response: { 200: TimelinePage, ...problemResponses(400, 404) },
+      response: listResponses(TimelinePage, 400, 404),
     },
     handler: async (request, reply) => {
-      const page = service.timeline(request.params.eventId, request.query);
-      if (!page) throw eventNotFound(request.params.eventId);
-      return sendPage(request, reply, page);
+      const { eventId } = request.params;
+      const { cursor, limit, format } = request.query;
+      return sendList(request, reply, {
+        fetch: (after, size) => {
+          const page = service.timeline(eventId, { ...request.query, cursor: after, limit: size });
+          if (!page) throw eventNotFound(eventId);
+          return page;
+        },
+        cursor,
+        limit,
+        format,
+        page: TimelinePage,
+        name: `event-${eventId}-timeline`,
+      });
     },
   });
 

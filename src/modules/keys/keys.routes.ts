@@ -2,7 +2,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { KEY_ROLES } from '../../db/schema.js';
 import { problem } from '../../errors.js';
+import { listResponses, sendList } from '../../lib/list-formats.js';
 import { problemResponses } from '../../lib/openapi.js';
+import { formatQuery } from '../../lib/pagination.js';
 import { idParams, name } from '../../lib/schemas.js';
 import { etagOf } from '../../lib/writes.js';
 import { createAuditService } from '../audit/audit.service.js';
@@ -29,6 +31,8 @@ const NewKeySchema = KeySchema.extend({
       'The key itself. Shown once: store it now. Absent from an Idempotency-Key replay, since the secret is never stored: if it was lost, revoke the key and create another.',
     ),
 }).meta({ id: 'NewApiKey' });
+
+const KeyList = z.object({ data: z.array(KeySchema) });
 
 const CreateKeyBody = z
   .object({
@@ -86,9 +90,19 @@ export const keysRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'listKeys',
       tags,
       summary: 'List API keys, without their secrets',
-      response: { 200: z.object({ data: z.array(KeySchema) }), ...problemResponses(401, 403) },
+      description: 'All keys in one list (never paged), revoked ones included.',
+      querystring: z.object({ format: formatQuery }),
+      response: listResponses(KeyList, 400, 401, 403),
     },
-    handler: async () => ({ data: keys.list() }),
+    handler: async (request, reply) =>
+      sendList(request, reply, {
+        fetch: () => ({ data: keys.list(), nextCursor: null }),
+        cursor: undefined,
+        limit: 0,
+        format: request.query.format,
+        page: KeyList,
+        name: 'keys',
+      }),
   });
 
   app.delete('/keys/:keyId', {

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { problemResponses } from '../../lib/openapi.js';
-import { sendPage } from '../../lib/pagination.js';
+import { listResponses, sendList } from '../../lib/list-formats.js';
 import { createSearchRepository, decodeSearchCursor } from './search.repository.js';
 import { SearchPage, SearchQuery } from './search.schemas.js';
 
@@ -24,11 +23,18 @@ export const searchRoutes: FastifyPluginAsyncZod = async (app) => {
         'Pages are positional: ranks exist only for one query, so a cursor is a position in this query’s ranking. ' +
         'Records written between pages can shift hits across a page boundary.',
       querystring: SearchQuery,
-      response: { 200: SearchPage, ...problemResponses(400) },
+      response: listResponses(SearchPage, 400),
     },
     handler: async (request, reply) => {
-      const { cursor, ...filter } = request.query;
-      return sendPage(request, reply, search.search({ ...filter, offset: decodeSearchCursor(cursor) }));
+      const { cursor, format, limit, ...filter } = request.query;
+      return sendList(request, reply, {
+        fetch: (after, size) => search.search({ ...filter, limit: size, offset: decodeSearchCursor(after) }),
+        cursor,
+        limit,
+        format,
+        page: SearchPage,
+        name: 'search',
+      });
     },
   });
 };
