@@ -13,6 +13,7 @@ import { healthRoutes } from './modules/health/health.routes.js';
 import { keysRoutes } from './modules/keys/keys.routes.js';
 import { searchRoutes } from './modules/search/search.routes.js';
 import { sourcesRoutes } from './modules/sources/sources.routes.js';
+import { transferRoutes } from './modules/transfer/transfer.routes.js';
 import { authPlugin } from './plugins/auth.js';
 import { dbPlugin } from './plugins/db.js';
 import { limitsPlugin } from './plugins/limits.js';
@@ -31,6 +32,8 @@ export interface BuildAppOptions extends Partial<AppConfig> {
   databasePath: string;
   /** false (default) or a pino logger option object. */
   logger?: boolean | object;
+  /** The largest POST /imports body in bytes (64 MiB unless set). */
+  importBodyLimit?: number;
 }
 
 /** Builds the service; it never listens (server.ts does) so tests can drive it in-process. */
@@ -85,6 +88,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(searchRoutes);
   await app.register(keysRoutes);
   await app.register(auditRoutes);
+  await app.register(transferRoutes, { importBodyLimit: options.importBodyLimit });
 
   return app;
 }

@@ -40,6 +40,8 @@ export const PROBLEMS = {
   INVALID_TIME_RANGE: { status: 422, title: 'The event ends before it starts' },
   SELF_LINK: { status: 422, title: 'A claim cannot be linked to itself' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'The Idempotency-Key was used for another request' },
+  IMPORT_REFUSED: { status: 422, title: 'Lines of the import were refused; nothing was stored' },
+  MATCH_AMBIGUOUS: { status: 422, title: 'The name matches more than one actor' },
   ALREADY_RETRACTED: { status: 409, title: 'The record is already retracted' },
   PRECONDITION_REQUIRED: { status: 428, title: 'Send If-Match with the ETag you read' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
@@ -57,6 +59,15 @@ export const FieldErrorSchema = z
     in: z.enum(['body', 'query', 'params', 'headers']).describe('Which part of the request is at fault.'),
     pointer: z.string().describe('RFC 6901 JSON pointer to the field within that part, e.g. `/quote/exact`.'),
     message: z.string(),
+    line: z
+      .number()
+      .int()
+      .optional()
+      .describe('For imports: the 1-based line of the NDJSON body; `pointer` is then within that line.'),
+    code: z
+      .string()
+      .optional()
+      .describe('For imports: the problem code of this error, e.g. `QUOTE_AMBIGUOUS`.'),
   })
   .meta({ id: 'FieldError' });
 

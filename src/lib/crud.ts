@@ -265,12 +265,12 @@ export function registerCrudRoutes<
 
 const article = (noun: string) => `${/^[aeiou]/.test(noun) ? 'an' : 'a'} ${noun}`;
 
-const IDEMPOTENCY_DOC =
+export const IDEMPOTENCY_DOC =
   'Send an `Idempotency-Key` to make retries safe: the same key and body return the first response without a second record; the same key with another body is a 422.';
 const IF_MATCH_DOC =
   'Send `If-Match` with the ETag you read: if the record changed since, the answer is 412 and nothing changes.';
 
-const idempotencyHeaders = z.object({
+export const idempotencyHeaders = z.object({
   'idempotency-key': z
     .string()
     .max(200)

@@ -86,6 +86,15 @@ function dropInputSuffix<T>(document: T): T {
 
 const WRITE_METHODS = new Set(['post', 'put', 'patch', 'delete']);
 
+const SECURITY_SCHEMES = {
+  apiKey: {
+    type: 'http',
+    scheme: 'bearer',
+    description:
+      'An API key: `Authorization: Bearer clk_…`. Create one with `npm run keys -- create --role editor`.',
+  },
+} as const;
+
 // Writes need a bearer key; reads take one optionally (required when the service is set to).
 function declareSecurity<T>(document: T): T {
   const doc = document as {
@@ -93,18 +102,12 @@ function declareSecurity<T>(document: T): T {
     components?: { securitySchemes?: Record<string, unknown> };
   };
   doc.components ??= {};
-  doc.components.securitySchemes = {
-    apiKey: {
-      type: 'http',
-      scheme: 'bearer',
-      description:
-        'An API key: `Authorization: Bearer clk_…`. Create one with `npm run keys -- create --role editor`.',
-    },
-  };
+  doc.components.securitySchemes = SECURITY_SCHEMES;
   for (const [path, item] of Object.entries(doc.paths ?? {})) {
     for (const [method, operation] of Object.entries(item)) {
       if (path === '/health' || path === '/openapi.json') continue;
-      operation.security = WRITE_METHODS.has(method) ? [{ apiKey: [] }] : [{}, { apiKey: [] }];
+      // A route that states its own security (a read that always needs a key) keeps it.
+      operation.security ??= WRITE_METHODS.has(method) ? [{ apiKey: [] }] : [{}, { apiKey: [] }];
     }
   }
   return document;
@@ -117,6 +120,8 @@ export const openapiPlugin = fp(
       openapi: {
         openapi: '3.1.0',
         info: { title: 'claimledger', version: '0.1.0', description: API_DESCRIPTION },
+        // Known before routes are read, so that a route may state its own `security`.
+        components: { securitySchemes: SECURITY_SCHEMES },
         tags: [
           { name: 'sources', description: 'Documents, stored verbatim and hashed.' },
           { name: 'actors', description: 'States, bodies, officials, outlets, channels and unnamed groups.' },
@@ -133,6 +138,7 @@ export const openapiPlugin = fp(
               'The attribution board with independent origins, contradictions, timelines and provenance chains.',
           },
           { name: 'search', description: 'Full-text search over claims, quotes and sources.' },
+          { name: 'transfer', description: 'Bulk import and export of the whole record as NDJSON.' },
           { name: 'service', description: 'Health and the API description.' },
         ],
       },
