@@ -70,6 +70,8 @@ export interface Operation {
   operationId: string;
   parameters: Parameter[];
   body?: JsonSchema;
+  /** The schema of each line of an NDJSON body (`application/x-ndjson`), for operations that take one. */
+  ndjsonBody?: JsonSchema;
   responses: Record<string, MediaTypes>;
 }
 
@@ -610,6 +612,26 @@ function bodyArbitrary(op: Operation, gen: SchemaArbitraries, hostile: boolean):
       .tuple(fc.constantFrom(...CONTENT_TYPES), fc.constantFrom('{}', 'a=1', '<x/>', ''))
       .map(([contentType, text]): BodyChoice => ({ text, contentType })),
   );
+  if (op.ndjsonBody) {
+    // A few lines, each generated from the line schema (broken ones too when hostile).
+    const lines = (line: fc.Arbitrary<unknown>) =>
+      fc.array(line, { minLength: 1, maxLength: 5 }).map(
+        (values): BodyChoice => ({
+          text: values.map((v) => JSON.stringify(v) ?? 'null').join('\n'),
+          contentType: 'application/x-ndjson',
+        }),
+      );
+    const valid = gen.valid(op.ndjsonBody);
+    return choose(
+      hostile,
+      [{ arbitrary: lines(valid), weight: 20 }],
+      [
+        { arbitrary: lines(fc.oneof(valid, gen.invalid(op.ndjsonBody))), weight: 30 },
+        { arbitrary: strays, weight: 9 },
+        { arbitrary: fc.constant({}), weight: 3 },
+      ],
+    );
+  }
   if (!op.body) {
     return choose(hostile, [{ arbitrary: fc.constant({}), weight: 12 }], [{ arbitrary: strays, weight: 1 }]);
   }
@@ -726,6 +748,7 @@ export function operationsOf(doc: OpenApiDocument): Operation[] {
       operationId: op.operationId,
       parameters: op.parameters ?? [],
       body: op.requestBody?.content?.['application/json']?.schema,
+      ndjsonBody: op.requestBody?.content?.['application/x-ndjson']?.schema,
       responses: op.responses,
     })),
   );
@@ -881,10 +904,24 @@ export async function createFuzzer(ctx: TestContext): Promise<Fuzzer> {
         : { 'application/problem+json': { schema: problemSchema } };
       const media = content[res.contentType];
       let body: unknown;
-      try {
-        body = JSON.parse(res.text);
-      } catch {
-        failures.push('a body that is not JSON');
+      if (res.contentType === 'application/x-ndjson') {
+        // One JSON object a line; the document describes the text as a whole.
+        for (const [i, line] of res.text.split('\n').entries()) {
+          if (line === '' && i === res.text.split('\n').length - 1) continue;
+          try {
+            const value: unknown = JSON.parse(line);
+            if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('not an object');
+          } catch {
+            failures.push(`NDJSON line ${i + 1} that is not a JSON object`);
+          }
+        }
+        body = res.text;
+      } else {
+        try {
+          body = JSON.parse(res.text);
+        } catch {
+          failures.push('a body that is not JSON');
+        }
       }
       if (Object.keys(content).length > 0 && !media) {
         failures.push(

@@ -224,7 +224,7 @@ function lineSchema(type: RecordType): z.ZodObject {
     .strict()
     .meta({
       id: `Import${pascal(type)}Line`,
-      description: `A ${TYPE_NOUNS[type]} to create: the fields of its create body, references by id or by ref.`,
+      description: `${/^[aeiou]/.test(TYPE_NOUNS[type]) ? 'An' : 'A'} ${TYPE_NOUNS[type]} to create: the fields of its create body, references by id or by ref.`,
     });
 }
 
