@@ -32,7 +32,7 @@ export interface BuildAppOptions extends Partial<AppConfig> {
   databasePath: string;
   /** false (default) or a pino logger option object. */
   logger?: boolean | object;
-  /** The largest POST /imports body in bytes (64 MiB unless set). */
+  /** The largest POST /imports body in bytes (16 MiB unless set). */
   importBodyLimit?: number;
 }
 

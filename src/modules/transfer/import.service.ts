@@ -347,10 +347,9 @@ export function createImporter(db: Db, options: ImportOptions) {
     const { type: _type, ref: _ref, retraction, ...fields } = parsed.data as Plain;
     const body = bodyOf(tree, fields, ids);
     try {
-      // A savepoint per line: a line refused half-way (say, by its audit record) leaves nothing behind.
-      const created = db.transaction(() =>
-        write(type, body, retraction as { reason: string; retractedBy?: string } | undefined),
-      );
+      // A refusal comes from the create itself, which the repositories run in a savepoint of their own, so a
+      // refused line leaves nothing behind; any other failure ends the whole import.
+      const created = write(type, body, retraction as { reason: string; retractedBy?: string } | undefined);
       claim({ type, id: created.id, matched: false });
       summary.created[type]++;
       if (retraction && type in summary.retracted) summary.retracted[type as 'claim' | 'attribution']++;

@@ -68,7 +68,9 @@ export const transferRoutes: FastifyPluginAsync<TransferRoutesOptions> = async (
         'API (references, quote anchoring, uniqueness) and an audit record for each. If any line is refused, ' +
         'nothing is stored and the 422 problem lists every refused line: in `errors[]`, `line` (1-based), ' +
         '`pointer` (within that line), `code` and `message`. Lines may refer only to lines before them. ' +
-        `The body is at most ${MAX_IMPORT_BYTES / 1024 / 1024} MiB (413 beyond). ${IDEMPOTENCY_DOC}`,
+        `The body is at most ${MAX_IMPORT_BYTES / 1024 / 1024} MiB (413 beyond); the service answers nothing ` +
+        `else while an import runs (about a second per thousand records), so load larger files with ` +
+        `\`npm run import\`. ${IDEMPOTENCY_DOC}`,
       consumes: [NDJSON_MEDIA_TYPE],
       headers: idempotencyHeaders,
       body: ImportBody,
