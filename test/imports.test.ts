@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EXAMPLE_IMPORT } from '../src/modules/transfer/transfer.schemas.js';
 import { buildTestApp, expectProblem, type TestContext } from './helpers/app.js';
@@ -605,6 +606,8 @@ describe('POST /imports', () => {
   });
 
   it('imports the README and OpenAPI example file into the seeded database', async () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    expect(/```ndjson\n([\s\S]*?)\n```/.exec(readme)?.[1]).toBe(EXAMPLE_IMPORT);
     ctx = await buildTestApp({ seed: true });
     const res = await postImport(ctx.api, EXAMPLE_IMPORT);
     expect(res.status).toBe(201);

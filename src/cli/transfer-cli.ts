@@ -81,7 +81,8 @@ const clock = (seconds: number) => {
 export function createProgress(label: string, enabled: boolean) {
   const tty = process.stderr.isTTY === true;
   const started = performance.now();
-  let last = 0;
+  // Nothing is drawn for work done within the first interval: a quick run shows only its last line.
+  let last = started;
   let drawn = false;
   const render = (records: number, fraction: number | null) => {
     const elapsed = (performance.now() - started) / 1000;
@@ -117,7 +118,7 @@ export function createProgress(label: string, enabled: boolean) {
       if (!enabled) return;
       const line = render(records, 1);
       if (tty) process.stderr.write(`\r${line.slice(0, (process.stderr.columns ?? 100) - 1)}\x1b[K\n`);
-      else if (drawn || records > 0) process.stderr.write(`${line}\n`);
+      else process.stderr.write(`${line}\n`);
     },
     /** Clears a half-drawn line before an error is printed. */
     abandon() {

@@ -178,10 +178,10 @@ export function createImporter(db: Db, options: ImportOptions) {
         });
       } else if (hasRef) {
         const value = raw[f.refKey];
-        ids[f.idKey] =
-          f.many && Array.isArray(value)
-            ? value.map((r, i) => lookup(r, f.target, `${path}/${f.refKey}/${i}`, errors))
-            : lookup(value, f.target, `${path}/${f.refKey}`, errors);
+        if (!f.many) ids[f.idKey] = lookup(value, f.target, `${path}/${f.refKey}`, errors);
+        else if (Array.isArray(value)) {
+          ids[f.idKey] = value.map((r, i) => lookup(r, f.target, `${path}/${f.refKey}/${i}`, errors));
+        }
         renamed.set(`${path}/${f.idKey}`, `${path}/${f.refKey}`);
       } else if (!hasId && f.required) {
         errors.push({
