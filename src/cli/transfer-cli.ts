@@ -65,6 +65,9 @@ export function progressWanted(values: CommandLine['values']) {
   return values.progress === true || process.stderr.isTTY === true;
 }
 
+// A terminal that does not know its width says 0.
+const columns = () => process.stderr.columns || 100;
+
 const grouped = (n: number) => Math.round(n).toLocaleString('en-US');
 const clock = (seconds: number) => {
   const s = Math.max(0, Math.round(seconds));
@@ -87,19 +90,22 @@ export function createProgress(label: string, enabled: boolean) {
   const render = (records: number, fraction: number | null) => {
     const elapsed = (performance.now() - started) / 1000;
     const rate = elapsed > 0 ? records / elapsed : 0;
+    const counts = [`${grouped(records)} records`, `${grouped(rate)} records/s`];
+    if (fraction !== null && fraction > 0 && fraction < 1) {
+      counts.push(`ETA ${clock((elapsed / fraction) * (1 - fraction))}`);
+    } else counts.push(`${clock(elapsed)} elapsed`);
     const parts = [label];
     if (fraction !== null) {
       const f = Math.min(1, Math.max(0, fraction));
-      const width = 24;
+      // The bar takes what the terminal's width leaves, between 10 and 30 characters.
+      const rest = label.length + counts.join('  ').length + 12;
+      const width = Math.max(10, Math.min(30, columns() - 1 - rest));
       const filled = Math.round(f * width);
       parts.push(
         `${String(Math.floor(f * 100)).padStart(3)}% [${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`,
       );
     }
-    parts.push(`${grouped(records)} records`, `${grouped(rate)} records/s`);
-    if (fraction !== null && fraction > 0 && fraction < 1)
-      parts.push(`ETA ${clock((elapsed / fraction) * (1 - fraction))}`);
-    else parts.push(`${clock(elapsed)} elapsed`);
+    parts.push(...counts);
     return parts.join('  ');
   };
   return {
@@ -109,15 +115,13 @@ export function createProgress(label: string, enabled: boolean) {
       if (now - last < (tty ? 100 : 1000)) return;
       last = now;
       const line = render(records, fraction);
-      process.stderr.write(
-        tty ? `\r${line.slice(0, (process.stderr.columns ?? 100) - 1)}\x1b[K` : `${line}\n`,
-      );
+      process.stderr.write(tty ? `\r${line.slice(0, columns() - 1)}\x1b[K` : `${line}\n`);
       drawn = true;
     },
     done(records: number) {
       if (!enabled) return;
       const line = render(records, 1);
-      if (tty) process.stderr.write(`\r${line.slice(0, (process.stderr.columns ?? 100) - 1)}\x1b[K\n`);
+      if (tty) process.stderr.write(`\r${line.slice(0, columns() - 1)}\x1b[K\n`);
       else process.stderr.write(`${line}\n`);
     },
     /** Clears a half-drawn line before an error is printed. */
