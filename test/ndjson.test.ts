@@ -46,7 +46,9 @@ describe('NDJSON lines', () => {
     expect(error).toBeInstanceOf(NotUtf8Error);
     expect((error as NotUtf8Error).byteOffset).toBe(good.length);
     // A multi-byte character cut off by the end of the stream is invalid too.
-    await expect(collect([bytes('{"a":"é'), new Uint8Array([0xe2, 0x80])])).rejects.toBeInstanceOf(NotUtf8Error);
+    await expect(collect([bytes('{"a":"é'), new Uint8Array([0xe2, 0x80])])).rejects.toBeInstanceOf(
+      NotUtf8Error,
+    );
   });
 
   it('groups lines into chunks of about the size asked, losing none', () => {
