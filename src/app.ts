@@ -23,6 +23,7 @@ import { healthRoutes } from './modules/health/health.routes.js';
 import { keysRoutes } from './modules/keys/keys.routes.js';
 import { searchRoutes } from './modules/search/search.routes.js';
 import { sourcesRoutes } from './modules/sources/sources.routes.js';
+import { transferRoutes } from './modules/transfer/transfer.routes.js';
 import type { Resolver } from './modules/webhooks/webhooks.delivery.js';
 import { webhooksPlugin } from './modules/webhooks/webhooks.plugin.js';
 import { webhooksRoutes } from './modules/webhooks/webhooks.routes.js';
@@ -56,6 +57,8 @@ export interface BuildAppOptions extends Partial<AppConfig> {
   onStorageFailure?: (failure: StorageFailure) => void;
   /** The built desk page (default dist/desk). */
   deskDir?: string;
+  /** The largest POST /imports body in bytes (16 MiB unless set). */
+  importBodyLimit?: number;
 }
 
 /** How long one statement may block the event loop waiting for another process's lock (see plugins/storage). */
@@ -161,6 +164,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(changesRoutes);
   await app.register(exportsRoutes);
   await app.register(webhooksRoutes);
+  await app.register(transferRoutes, { importBodyLimit: options.importBodyLimit });
 
   return app;
 }

@@ -50,6 +50,8 @@ export const PROBLEMS = {
   },
   WEBHOOK_URL_REFUSED: { status: 422, title: 'Webhooks may not be delivered to this address' },
   WEBHOOK_DISABLED: { status: 409, title: 'The webhook is disabled' },
+  IMPORT_REFUSED: { status: 422, title: 'Lines of the import were refused; nothing was stored' },
+  MATCH_AMBIGUOUS: { status: 422, title: 'The name matches more than one actor' },
   ALREADY_RETRACTED: { status: 409, title: 'The record is already retracted' },
   PRECONDITION_REQUIRED: { status: 428, title: 'Send If-Match with the ETag you read' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
@@ -72,6 +74,15 @@ export const FieldErrorSchema = z
     in: z.enum(['body', 'query', 'params', 'headers']).describe('Which part of the request is at fault.'),
     pointer: z.string().describe('RFC 6901 JSON pointer to the field within that part, e.g. `/quote/exact`.'),
     message: z.string(),
+    line: z
+      .number()
+      .int()
+      .optional()
+      .describe('For imports: the 1-based line of the NDJSON body; `pointer` is then within that line.'),
+    code: z
+      .string()
+      .optional()
+      .describe('For imports: the problem code of this error, e.g. `QUOTE_AMBIGUOUS`.'),
   })
   .meta({ id: 'FieldError' });
 

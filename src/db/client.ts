@@ -61,3 +61,23 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
     throw error;
   }
 }
+
+/**
+ * A private read-only connection that sees the database as it is at this moment, whatever is written
+ * afterwards (a long export stays consistent while the service keeps writing). For a file, a read
+ * transaction on a new connection (WAL readers never block the writer); for an in-memory database, which
+ * no other connection can open, a copy of it. Close it with `.$client.close()`.
+ */
+export function openSnapshot(db: Db): Db {
+  const source = db.$client;
+  const sqlite = source.memory
+    ? new Database(source.serialize())
+    : new Database(source.name, { readonly: true, fileMustExist: true });
+  if (!source.memory) {
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.exec('BEGIN');
+    // A deferred transaction takes its snapshot at the first read.
+    sqlite.prepare('SELECT count(*) FROM sqlite_schema').get();
+  }
+  return drizzle(sqlite, { schema });
+}

@@ -98,6 +98,15 @@ function dropInputSuffix<T>(document: T): T {
 
 const WRITE_METHODS = new Set(['post', 'put', 'patch', 'delete']);
 
+const SECURITY_SCHEMES = {
+  apiKey: {
+    type: 'http',
+    scheme: 'bearer',
+    description:
+      'An API key: `Authorization: Bearer clk_…`. Create one with `npm run keys -- create --role editor`.',
+  },
+} as const;
+
 // Writes need a bearer key; reads take one optionally (required when the service is set to).
 function declareSecurity<T>(document: T): T {
   const doc = document as {
@@ -105,18 +114,12 @@ function declareSecurity<T>(document: T): T {
     components?: { securitySchemes?: Record<string, unknown> };
   };
   doc.components ??= {};
-  doc.components.securitySchemes = {
-    apiKey: {
-      type: 'http',
-      scheme: 'bearer',
-      description:
-        'An API key: `Authorization: Bearer clk_…`. Create one with `npm run keys -- create --role editor`.',
-    },
-  };
+  doc.components.securitySchemes = SECURITY_SCHEMES;
   for (const [path, item] of Object.entries(doc.paths ?? {})) {
     for (const [method, operation] of Object.entries(item)) {
       if (path === '/health' || path === '/health/ready' || path === '/openapi.json') continue;
-      operation.security = WRITE_METHODS.has(method) ? [{ apiKey: [] }] : [{}, { apiKey: [] }];
+      // A route that states its own security (a read that always needs a key) keeps it.
+      operation.security ??= WRITE_METHODS.has(method) ? [{ apiKey: [] }] : [{}, { apiKey: [] }];
     }
   }
   return document;
@@ -133,6 +136,8 @@ export const openapiPlugin = fp(
       openapi: {
         openapi: '3.1.0',
         info: { title: 'claimledger', version: '0.1.0', description: API_DESCRIPTION },
+        // Known before routes are read, so that a route may state its own `security`.
+        components: { securitySchemes: SECURITY_SCHEMES },
         tags: [
           { name: 'sources', description: 'Documents, stored verbatim and hashed.' },
           { name: 'actors', description: 'States, bodies, officials, outlets, channels and unnamed groups.' },
@@ -156,6 +161,7 @@ export const openapiPlugin = fp(
             description:
               'Claims and events as W3C Web Annotation, STIX 2.1, W3C PROV and schema.org ClaimReview.',
           },
+          { name: 'transfer', description: 'Bulk import and export of the whole record as NDJSON.' },
           { name: 'service', description: 'Health and the API description.' },
         ],
       },

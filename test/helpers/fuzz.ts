@@ -70,6 +70,8 @@ export interface Operation {
   operationId: string;
   parameters: Parameter[];
   body?: JsonSchema;
+  /** The schema of each line of an NDJSON body (`application/x-ndjson`), for operations that take one. */
+  ndjsonBody?: JsonSchema;
   responses: Record<string, MediaTypes>;
 }
 
@@ -610,6 +612,26 @@ function bodyArbitrary(op: Operation, gen: SchemaArbitraries, hostile: boolean):
       .tuple(fc.constantFrom(...CONTENT_TYPES), fc.constantFrom('{}', 'a=1', '<x/>', ''))
       .map(([contentType, text]): BodyChoice => ({ text, contentType })),
   );
+  if (op.ndjsonBody) {
+    // A few lines, each generated from the line schema (broken ones too when hostile).
+    const lines = (line: fc.Arbitrary<unknown>) =>
+      fc.array(line, { minLength: 1, maxLength: 5 }).map(
+        (values): BodyChoice => ({
+          text: values.map((v) => JSON.stringify(v) ?? 'null').join('\n'),
+          contentType: 'application/x-ndjson',
+        }),
+      );
+    const valid = gen.valid(op.ndjsonBody);
+    return choose(
+      hostile,
+      [{ arbitrary: lines(valid), weight: 20 }],
+      [
+        { arbitrary: lines(fc.oneof(valid, gen.invalid(op.ndjsonBody))), weight: 30 },
+        { arbitrary: strays, weight: 9 },
+        { arbitrary: fc.constant({}), weight: 3 },
+      ],
+    );
+  }
   if (!op.body) {
     return choose(hostile, [{ arbitrary: fc.constant({}), weight: 12 }], [{ arbitrary: strays, weight: 1 }]);
   }
@@ -726,6 +748,7 @@ export function operationsOf(doc: OpenApiDocument): Operation[] {
       operationId: op.operationId,
       parameters: op.parameters ?? [],
       body: op.requestBody?.content?.['application/json']?.schema,
+      ndjsonBody: op.requestBody?.content?.['application/x-ndjson']?.schema,
       responses: op.responses,
     })),
   );
@@ -895,12 +918,17 @@ export async function createFuzzer(ctx: TestContext): Promise<Fuzzer> {
       let bodies: unknown[] = [];
       if (res.contentType !== 'text/csv') {
         try {
-          bodies = lines
+          const parsed = lines
             ? res.text
                 .split('\n')
                 .filter(Boolean)
                 .map((line) => JSON.parse(line))
             : [JSON.parse(res.text)];
+          // An NDJSON document described as a whole (a string schema) is checked as text, its lines as JSON.
+          bodies =
+            lines && (media?.schema as { type?: string } | undefined)?.type === 'string'
+              ? [res.text]
+              : parsed;
         } catch {
           failures.push('a body that is not JSON');
         }
