@@ -31,6 +31,8 @@ export interface BuildAppOptions extends Partial<AppConfig> {
   databasePath: string;
   /** false (default) or a pino logger option object. */
   logger?: boolean | object;
+  /** How long past its budget a search may hold its worker before the worker is replaced (tests shorten it). */
+  searchGraceMs?: number;
 }
 
 /** Builds the service; it never listens (server.ts does) so tests can drive it in-process. */
@@ -82,7 +84,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(attributionsRoutes);
   await app.register(claimLinksRoutes);
   await app.register(crossCheckRoutes);
-  await app.register(searchRoutes);
+  await app.register(searchRoutes, {
+    databasePath: options.databasePath,
+    workers: options.searchWorkers ?? 1,
+    budgetMs: options.searchTimeBudgetMs ?? 250,
+    graceMs: options.searchGraceMs ?? 250,
+  });
   await app.register(keysRoutes);
   await app.register(auditRoutes);
 

@@ -26,6 +26,8 @@ export const configSchema = z.object({
     ),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
   KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(5_000),
+  SEARCH_WORKERS: z.coerce.number().int().min(0).max(16).default(1),
+  SEARCH_TIME_BUDGET_MS: z.coerce.number().int().min(10).max(60_000).default(250),
   BODY_LIMIT: z.coerce
     .number()
     .int()
@@ -48,6 +50,9 @@ export interface AppConfig {
   corsOrigins: string[];
   requestTimeoutMs: number;
   keepAliveTimeoutMs: number;
+  /** Search worker threads (0: search on the main connection); an in-memory database always searches in-process. */
+  searchWorkers: number;
+  searchTimeBudgetMs: number;
 }
 
 export interface ServerConfig extends AppConfig {
@@ -77,5 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ServerConfig {
     corsOrigins: e.CORS_ORIGINS,
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
+    searchWorkers: e.SEARCH_WORKERS,
+    searchTimeBudgetMs: e.SEARCH_TIME_BUDGET_MS,
   };
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import supertest from 'supertest';
 import { expect } from 'vitest';
@@ -16,13 +19,19 @@ export interface TestContext {
   close(): Promise<void>;
 }
 
-/** A fresh app on its own in-memory database, migrated with the real migrations; optionally seeded. */
+/**
+ * A fresh app on its own in-memory database, migrated with the real migrations; optionally seeded. With
+ * `onDisk`, the database is a file in a temporary folder (removed on close), for what an in-memory database
+ * cannot show: other connections, such as the search workers' (`databasePath` is then that file).
+ */
 export async function buildTestApp(
-  options: Omit<BuildAppOptions, 'databasePath'> & { seed?: boolean } = {},
-): Promise<TestContext> {
-  const { seed, ...appOptions } = options;
+  options: Omit<BuildAppOptions, 'databasePath'> & { seed?: boolean; onDisk?: boolean } = {},
+): Promise<TestContext & { databasePath: string }> {
+  const { seed, onDisk, ...appOptions } = options;
+  const folder = onDisk ? mkdtempSync(join(tmpdir(), 'claimledger-test-')) : null;
+  const databasePath = folder ? join(folder, 'test.db') : ':memory:';
   // Tests send bursts from one address and key; the rate-limit tests set their own limit.
-  const app = await buildApp({ databasePath: ':memory:', rateLimitMax: 1_000_000, ...appOptions });
+  const app = await buildApp({ databasePath, rateLimitMax: 1_000_000, ...appOptions });
   if (seed) loadSeedFile(app.db);
   const service = createKeysService(app.db);
   const keys = {
@@ -36,7 +45,11 @@ export async function buildTestApp(
     api: supertest.agent(app.server).set('authorization', `Bearer ${keys.admin}`),
     anonymous: supertest.agent(app.server),
     keys,
-    close: () => app.close(),
+    databasePath,
+    close: async () => {
+      await app.close();
+      if (folder) rmSync(folder, { recursive: true, force: true });
+    },
   };
 }
 

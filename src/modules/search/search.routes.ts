@@ -1,11 +1,32 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ProblemError } from '../../errors.js';
 import { problemResponses } from '../../lib/openapi.js';
-import { sendPage } from '../../lib/pagination.js';
-import { createSearchRepository, decodeSearchCursor } from './search.repository.js';
-import { SearchPage, SearchQuery } from './search.schemas.js';
+import { decodeCursorState, encodeCursorState, sendPage } from '../../lib/pagination.js';
+import type { SearchResume } from './search.repository.js';
+import { RELEVANCE_WINDOW, SearchPage, SearchQuery } from './search.schemas.js';
+import { createSearchService } from './search.service.js';
 
-export const searchRoutes: FastifyPluginAsyncZod = async (app) => {
-  const search = createSearchRepository(app.db);
+const position = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+// Newest-first pages resume below the last rowid read; ranked pages at an offset in a window pinned at `top`.
+const SearchCursor = z.discriminatedUnion('order', [
+  z.object({ v: z.literal(2), order: z.literal('newest'), before: position }),
+  z.object({ v: z.literal(2), order: z.literal('relevance'), top: position, offset: position }),
+]);
+
+const encodeSearchCursor = (resume: SearchResume) => encodeCursorState({ v: 2, ...resume });
+
+export interface SearchRoutesOptions {
+  databasePath: string;
+  workers: number;
+  budgetMs: number;
+  graceMs: number;
+}
+
+export const searchRoutes: FastifyPluginAsyncZod<SearchRoutesOptions> = async (app, opts) => {
+  const service = createSearchService({ db: app.db, ...opts });
+  app.addHook('onReady', () => service.ready());
+  app.addHook('onClose', () => service.close());
 
   app.get('/search', {
     schema: {
@@ -13,22 +34,40 @@ export const searchRoutes: FastifyPluginAsyncZod = async (app) => {
       tags: ['search'],
       summary: 'Search claims, quotes and sources',
       description:
-        'Full-text search over claim texts, the verbatim quotes claims are anchored to, and source titles and texts. ' +
-        '`q` is an SQLite FTS5 query: words are ANDed, `"a phrase"` matches words in order, `OR` and `NOT` combine terms, ' +
-        '`prefix*` matches word beginnings. Matching ignores case and diacritics. Curly quotes are read as straight ones and ' +
-        'apostrophes as word breaks, so a quote pasted from a document can be searched as it is. ' +
-        'A query FTS5 cannot parse is a 400 `INVALID_SEARCH_QUERY` giving SQLite’s reason.\n\n' +
-        'Hits are ranked by FTS5’s bm25 (best first, ties in index order); a document that uses the words more often, ' +
-        'or is shorter, ranks higher. Each hit carries a plain-text snippet with the code-point ranges of its matches, ' +
-        'the whole claim for claim and quote hits, and its source.\n\n' +
-        'Pages are positional: ranks exist only for one query, so a cursor is a position in this query’s ranking. ' +
-        'Records written between pages can shift hits across a page boundary.',
+        'Full-text search over claim texts with their claimants’ names and aliases, the verbatim quotes claims are ' +
+        'anchored to, and source titles and texts with their publishers’ names and aliases. English words match ' +
+        'whatever their ending (porter stemming: `quadcopter` and `quadcopters`); case and diacritics are ignored. ' +
+        'See `q` for the syntax: what is not meant as syntax is searched as plain words.\n\n' +
+        'By default the newest records come first and a page costs about its size, however many records match. ' +
+        `\`order=relevance\` ranks the ${RELEVANCE_WINDOW} newest matches by bm25 (a document using the words more ` +
+        'often, or shorter, ranks higher). Each hit carries a plain-text snippet with the code-point ranges of its ' +
+        'matches, the whole claim for claim and quote hits, and its source.\n\n' +
+        'Every query has a time budget (250 ms unless configured): when it runs out, the answer holds what was found ' +
+        'by then, with `complete: false`, a `notice`, and in the newest order a `nextCursor` that continues the scan. ' +
+        'Queries run in worker threads with their own read-only connections, so none can hold up other requests.',
       querystring: SearchQuery,
-      response: { 200: SearchPage, ...problemResponses(400) },
+      response: { 200: SearchPage, ...problemResponses(400, 503) },
     },
     handler: async (request, reply) => {
-      const { cursor, ...filter } = request.query;
-      return sendPage(request, reply, search.search({ ...filter, offset: decodeSearchCursor(cursor) }));
+      const { cursor, ...query } = request.query;
+      const resume = cursor === undefined ? undefined : decodeCursorState(cursor, SearchCursor);
+      if (resume && resume.order !== query.order) {
+        throw new ProblemError(
+          'INVALID_CURSOR',
+          `This cursor continues a search in the ${resume.order} order.`,
+          {
+            errors: [{ in: 'query', pointer: '/cursor', message: `Issued for order=${resume.order}` }],
+          },
+        );
+      }
+      const result = await service.search({
+        ...query,
+        before: resume?.order === 'newest' ? resume.before : undefined,
+        top: resume?.order === 'relevance' ? resume.top : undefined,
+        offset: resume?.order === 'relevance' ? resume.offset : undefined,
+      });
+      const { next, ...rest } = result;
+      return sendPage(request, reply, { ...rest, nextCursor: next ? encodeSearchCursor(next) : null });
     },
   });
 };
