@@ -33,15 +33,15 @@ describe('toFtsQuery reads what is not syntax as plain words', () => {
     ['ארה"ב', '"ארה""ב"', 1],
     ['Amir-Abdollahian', '"Amir-Abdollahian"', 1],
     ['23:30', '"23:30"', 1],
-    ['U.S. drones', '"U.S." drones', 1],
-    ['(unbalanced drones', 'unbalanced drones', 0],
+    ['U.S. drones', '"U.S." AND drones', 1],
+    ['(unbalanced drones', 'unbalanced AND drones', 0],
     ['drones)', 'drones', 1],
     ['drones ()', 'drones', 1],
-    ['and or not drones', 'and or not drones', 0],
-    ['NEAR drones', '"NEAR" drones', 0],
-    ['drones "" attacked', 'drones attacked', 1],
+    ['and or not drones', 'and AND or AND not AND drones', 0],
+    ['NEAR drones', '"NEAR" AND drones', 0],
+    ['drones "" attacked', 'drones AND attacked', 1],
     ['“quadcopter factory”', '"quadcopter factory"', 1],
-    ['Iran’s drones', 'Iran s drones', 0],
+    ['Iran’s drones', 'Iran AND s AND drones', 0],
     ['names:amir', '"names:amir"', 0],
   ])('%s -> %s', (q, expected, hits) => {
     expect(toFtsQuery(q)).toBe(expected);
@@ -86,6 +86,13 @@ describe('toFtsQuery reads what is not syntax as plain words', () => {
     );
     // Positions count code points, as a reader counts characters.
     expect(reason('🚁🚁 drones NOT')).toBe('NOT at character 11 has nothing after it');
+  });
+
+  it('lets each word, phrase and prefix be widened, NEAR groups excepted', () => {
+    const expand = (term: string) => `(${term} OR names : x)`;
+    expect(toFtsQuery('drone* "air defence" NEAR(a b) NOT Isfahan', expand)).toBe(
+      '(drone* OR names : x) AND ("air defence" OR names : x) AND NEAR(a b) NOT (Isfahan OR names : x)',
+    );
   });
 
   it('falls back to every word as a plain phrase', () => {

@@ -83,14 +83,14 @@ describe('GET /search in a worker thread', () => {
 
   /** A source whose words share prefixes tens of thousands of times: FTS5 merges them all in one first step. */
   function wordList(ctx: TestContext) {
-    const words = ['qx', 'qy', 'qz'].flatMap((p) =>
+    const words = ['qw', 'qx', 'qy', 'qz'].flatMap((p) =>
       Array.from({ length: 60_000 }, (_, i) => `${p}${i.toString(36)}`),
     );
     createSourcesRepository(ctx.app.db).create(
       CreateSourceBody.parse({ title: 'Word list', kind: 'other', text: words.join(' ') }),
     );
   }
-  const SLOW = 'qx* OR qy* OR qz*';
+  const SLOW = 'qw* OR qx* OR qy* OR qz*';
 
   it('serves other requests while a query holds its worker', async () => {
     const ctx = await onDisk({ searchTimeBudgetMs: 1, searchGraceMs: 60_000 });
@@ -117,7 +117,8 @@ describe('GET /search in a worker thread', () => {
   });
 
   it('answers a query stuck in one long step without results after budget and grace, and replaces its worker', async () => {
-    const ctx = await onDisk({ searchTimeBudgetMs: 1, searchGraceMs: 2 });
+    // The stuck query reads for tens of milliseconds in its first step; the grace ends well before.
+    const ctx = await onDisk({ searchTimeBudgetMs: 1, searchGraceMs: 20 });
     wordList(ctx);
     await createSource(ctx.api, { title: 'Plain', text: 'Nothing unusual here.' });
     const stuck = await search(ctx, { q: SLOW });
@@ -133,6 +134,21 @@ describe('GET /search in a worker thread', () => {
     }
     expect(next.complete).toBe(true);
     expect(next.data.map((h: Json) => h.source.title)).toEqual(['Plain']);
+  });
+
+  it('answers the searches in flight when the app closes, then closes its workers', async () => {
+    const ctx = await onDisk({ searchTimeBudgetMs: 1, searchGraceMs: 60_000 });
+    wordList(ctx);
+    // supertest sends when the request is awaited: then() sends it now.
+    const inFlight = ctx.api
+      .get('/search')
+      .query({ q: SLOW })
+      .then((res) => res);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const [res] = await Promise.all([inFlight, ctx.close()]);
+    opened.splice(opened.indexOf(ctx), 1);
+    expect(res.status).toBe(200);
+    expect(res.body.complete).toBe(false);
   });
 
   it('closes its workers with the app', async () => {

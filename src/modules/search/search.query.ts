@@ -21,7 +21,7 @@ export function foldQuotes(q: string): string {
 }
 
 type Token =
-  | { kind: 'term'; fts: string; at: number }
+  | { kind: 'term'; fts: string; at: number; near?: true }
   | { kind: 'op'; op: string; at: number }
   | { kind: 'open'; at: number }
   | { kind: 'close'; at: number };
@@ -90,7 +90,7 @@ function lex(q: string): Token[] {
         tokens.push({ kind: 'op', op: word, at: i });
       } else if (word === 'NEAR' && chars[j] === '(') {
         const near = nearGroup(chars, i, j);
-        tokens.push({ kind: 'term', fts: near.fts, at: i });
+        tokens.push({ kind: 'term', fts: near.fts, at: i, near: true });
         j = near.end;
       } else {
         const prefix = word.length > 1 && word.endsWith('*');
@@ -121,10 +121,17 @@ function nearGroup(chars: string[], start: number, open: number): { fts: string;
 }
 
 /**
- * The FTS5 query for what the user typed, or null when it holds nothing to search for. Throws
- * SearchSyntaxError for explicit syntax that is broken.
+ * What a word, phrase or prefix becomes in the query sent to FTS5 (by default, itself): search.repository.ts
+ * widens each to the actors whose names hold it.
  */
-export function toFtsQuery(q: string): string | null {
+export type TermExpansion = (term: string) => string;
+
+/**
+ * The FTS5 query for what the user typed, or null when it holds nothing to search for. Throws
+ * SearchSyntaxError for explicit syntax that is broken. `expand` rewrites each word, phrase and prefix
+ * (not NEAR groups).
+ */
+export function toFtsQuery(q: string, expand: TermExpansion = (term) => term): string | null {
   const tokens = lex(q);
   // Parentheses that do not pair up are punctuation; pairs that hold no term are dropped.
   const paired = new Set<number>();
@@ -170,8 +177,9 @@ export function toFtsQuery(q: string): string | null {
       out.push(')');
       expectTerm = false;
     } else {
-      if (out[out.length - 1] === ')') out.push('AND');
-      out.push(t.fts);
+      // Adjacent terms are ANDed; written out, since an expanded term is a group and FTS5 needs AND between groups.
+      if (!expectTerm) out.push('AND');
+      out.push(t.near ? t.fts : expand(t.fts));
       lastOp = null;
       expectTerm = false;
     }
@@ -181,12 +189,12 @@ export function toFtsQuery(q: string): string | null {
 }
 
 /** Every word of the query as a plain phrase, ANDed: the fallback when FTS5 refuses the parsed query. */
-export function plainWords(q: string): string | null {
+export function plainWords(q: string, expand: TermExpansion = (term) => term): string | null {
   const words = foldQuotes(q)
     .split(/[\s()]+/u)
     .flatMap((w) => {
       const fts = term(w, false, true);
-      return fts === null ? [] : [fts];
+      return fts === null ? [] : [expand(fts)];
     });
   return words.length === 0 ? null : words.join(' ');
 }

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import type { Db } from '../../db/client.js';
 import { createClaimsRepository } from '../claims/claims.repository.js';
-import { plainWords, SearchSyntaxError, toFtsQuery } from './search.query.js';
+import { plainWords, SearchSyntaxError, type TermExpansion, toFtsQuery } from './search.query.js';
 import { RELEVANCE_WINDOW, type SearchHit, type SearchKind, type SearchOrder } from './search.schemas.js';
 
 // What a row of `search_index` holds is in `search_docs` (migrations/0004_board.sql): kind 0 a claim's text
@@ -21,6 +21,8 @@ const SNIPPET_TOKENS = 16;
  */
 const SNIPPET_STRETCH = 4000;
 const SNIPPET_SCAN = 1_000_000;
+/** A word found in more actors' names than this searches the names of the most recently recorded ones. */
+export const NAME_MATCHES = 500;
 
 export interface SearchFilter {
   q: string;
@@ -85,6 +87,11 @@ export function parseSnippet(marked: string): { snippet: string; highlights: [nu
   return { snippet: out.join(''), highlights };
 }
 
+interface Compiled {
+  fts: string;
+  marks: string;
+}
+
 interface Match {
   rowid: number;
   kind: number;
@@ -126,11 +133,37 @@ export function createSearchRepository(db: Db) {
        WHERE search_index MATCH @q AND rowid = CAST(@rowid AS INTEGER)`,
     )
     .pluck();
+  // Names and aliases are looked up in `actor_names`; the index rows carry their claimant's or publisher's id
+  // as the token actor<id> (migrations/0004_board.sql), so a rename changes one row, whatever the actor said.
+  const actorsNamed = sqlite
+    .prepare<[string, number], number>(
+      'SELECT rowid FROM actor_names WHERE actor_names MATCH ? ORDER BY rowid DESC LIMIT ?',
+    )
+    .pluck();
+  /** A term, in the texts, or as a name of the claimant or publisher. */
+  const withNames = (term: string): string => {
+    const ids = actorsNamed.all(term, NAME_MATCHES);
+    if (ids.length === 0) return `body : ${term}`;
+    return `(body : ${term} OR names : (${ids.map((id) => `actor${id}`).join(' OR ')}))`;
+  };
+
+  /** The query to run (each term widened to names) and the terms to mark in snippets. */
+  function compile(q: string, parse: (q: string, expand: TermExpansion) => string | null): Compiled | null {
+    const terms: string[] = [];
+    const fts = parse(q, (term) => {
+      terms.push(`body : ${term}`);
+      return withNames(term);
+    });
+    if (fts === null) return null;
+    return { fts, marks: terms.length > 0 ? terms.join(' OR ') : fts };
+  }
+
   const bodyOf = sqlite
     .prepare<number, string>('SELECT body FROM search_index WHERE rowid = CAST(? AS INTEGER)')
     .pluck();
   sqlite.exec(
-    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.snippet_stretch USING fts5(body, tokenize = 'porter unicode61 remove_diacritics 2')",
+    // The same columns as search_index, so that the same query applies (names stay empty: no highlight there).
+    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.snippet_stretch USING fts5(body, names, tokenize = 'porter unicode61 remove_diacritics 2')",
   );
   const clearStretch = sqlite.prepare('DELETE FROM temp.snippet_stretch');
   const addStretch = sqlite.prepare<[number, string]>(
@@ -143,10 +176,20 @@ export function createSearchRepository(db: Db) {
     )
     .pluck();
 
-  /** The marked-up snippet of one hit, its cost bounded whatever the document's length. */
-  function markedSnippet(fts: string, rowid: number): string {
+  /** The first words of a body, unmarked: the snippet of a hit found by a name rather than by its words. */
+  const beginning = (body: string) => {
+    const words = body.slice(0, SNIPPET_STRETCH).split(/\s+/u).filter(Boolean);
+    return words.length > SNIPPET_TOKENS ? `${words.slice(0, SNIPPET_TOKENS).join(' ')}…` : words.join(' ');
+  };
+
+  /**
+   * The marked-up snippet of one hit, its cost bounded whatever the document's length. `marks` is the query's
+   * terms ORed, in the body only: every word searched is marked where it stands, and a hit that matched by a
+   * name (not its words) shows its beginning.
+   */
+  function markedSnippet(marks: string, rowid: number): string {
     const body = bodyOf.get(rowid) ?? '';
-    if (body.length <= SNIPPET_STRETCH) return snippetOf.get({ q: fts, rowid }) ?? '';
+    if (body.length <= SNIPPET_STRETCH) return snippetOf.get({ q: marks, rowid }) ?? beginning(body);
     clearStretch.run();
     for (let start = 0, n = 0; start < Math.min(body.length, SNIPPET_SCAN); n++) {
       // Stretches end at a space, so that no word is cut in two.
@@ -154,7 +197,7 @@ export function createSearchRepository(db: Db) {
       const space = body.lastIndexOf(' ', end);
       if (end < body.length && space > start) end = space;
       addStretch.run(n, body.slice(start, end));
-      const marked = stretchSnippet.get({ q: fts, rowid: n });
+      const marked = stretchSnippet.get({ q: marks, rowid: n });
       if (marked !== undefined) {
         clearStretch.run();
         return start > 0 && !marked.startsWith('…') ? `…${marked}` : marked;
@@ -162,9 +205,8 @@ export function createSearchRepository(db: Db) {
       start = end;
     }
     clearStretch.run();
-    // No stretch holds every word (the match spans stretches, or is in the names): the beginning, unmarked.
-    const words = body.slice(0, SNIPPET_STRETCH).split(/\s+/u).filter(Boolean);
-    return `${words.slice(0, SNIPPET_TOKENS).join(' ')}…`;
+    // No stretch holds a word searched (the match is in the names): the beginning, unmarked.
+    return beginning(body);
   }
 
   const claimFacts = sqlite.prepare<number, { eventId: number | null; claimantId: number | null }>(
@@ -218,7 +260,7 @@ export function createSearchRepository(db: Db) {
     return { found, lastRead, timedOut };
   }
 
-  function hits(fts: string, matches: Match[]): SearchHit[] {
+  function hits(query: Compiled, matches: Match[]): SearchHit[] {
     const found = claims.byIds(matches.filter((m) => m.kind !== PART.source).map((m) => m.refId));
     const sourceIds = matches.filter((m) => m.kind === PART.source).map((m) => m.refId);
     const sources = new Map(
@@ -226,7 +268,7 @@ export function createSearchRepository(db: Db) {
     );
     return matches.map((m): SearchHit => {
       const kind = KIND_OF[m.kind] as SearchKind;
-      const { snippet, highlights } = parseSnippet(markedSnippet(fts, m.rowid));
+      const { snippet, highlights } = parseSnippet(markedSnippet(query.marks, m.rowid));
       const base = { rank: m.score, snippet, highlights };
       if (kind === 'source') {
         const source = sources.get(m.refId);
@@ -244,7 +286,8 @@ export function createSearchRepository(db: Db) {
     `The search stopped when its time budget (${budgetMs} ms) ran out: these are the matches found by then` +
     (more ? '; nextCursor continues from where it stopped.' : '.');
 
-  function run(filter: SearchFilter, fts: string, deadline: number, budgetMs: number): SearchResult {
+  function run(filter: SearchFilter, query: Compiled, deadline: number, budgetMs: number): SearchResult {
+    const { fts } = query;
     if (filter.order === 'newest') {
       const before = filter.before ?? Number.MAX_SAFE_INTEGER;
       const { found, lastRead, timedOut } = scan(fts, filter, before, filter.limit + 1, deadline);
@@ -254,7 +297,7 @@ export function createSearchRepository(db: Db) {
       if (found.length > filter.limit && last) next = { order: 'newest', before: last.rowid };
       else if (timedOut && lastRead !== null) next = { order: 'newest', before: lastRead };
       return {
-        data: hits(fts, page),
+        data: hits(query, page),
         next,
         order: 'newest',
         complete: !timedOut,
@@ -275,7 +318,7 @@ export function createSearchRepository(db: Db) {
         : null;
     const full = found.length >= RELEVANCE_WINDOW;
     return {
-      data: hits(fts, page),
+      data: hits(query, page),
       next,
       order: 'relevance',
       complete: !timedOut,
@@ -299,15 +342,15 @@ export function createSearchRepository(db: Db) {
         ranked: filter.order === 'relevance' ? 0 : null,
         notice: null,
       };
-      const fts = toFtsQuery(filter.q);
-      if (fts === null) return empty;
+      const query = compile(filter.q, toFtsQuery);
+      if (query === null) return empty;
       try {
-        return run(filter, fts, deadline, budgetMs);
+        return run(filter, query, deadline, budgetMs);
       } catch (error) {
         if (!isFtsRefusal(error)) throw error;
       }
       // Whatever FTS5 still refuses is searched as plain words.
-      const words = plainWords(filter.q);
+      const words = compile(filter.q, plainWords);
       if (words === null) return empty;
       try {
         return run(filter, words, deadline, budgetMs);

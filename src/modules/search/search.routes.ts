@@ -1,20 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { ProblemError } from '../../errors.js';
 import { problemResponses } from '../../lib/openapi.js';
-import { decodeCursorState, encodeCursorState, sendPage } from '../../lib/pagination.js';
-import type { SearchResume } from './search.repository.js';
+import { decodeSearchCursor } from './search.cursor.js';
 import { RELEVANCE_WINDOW, SearchPage, SearchQuery } from './search.schemas.js';
 import { createSearchService } from './search.service.js';
-
-const position = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-// Newest-first pages resume below the last rowid read; ranked pages at an offset in a window pinned at `top`.
-const SearchCursor = z.discriminatedUnion('order', [
-  z.object({ v: z.literal(2), order: z.literal('newest'), before: position }),
-  z.object({ v: z.literal(2), order: z.literal('relevance'), top: position, offset: position }),
-]);
-
-const encodeSearchCursor = (resume: SearchResume) => encodeCursorState({ v: 2, ...resume });
 
 export interface SearchRoutesOptions {
   databasePath: string;
@@ -50,7 +39,7 @@ export const searchRoutes: FastifyPluginAsyncZod<SearchRoutesOptions> = async (a
     },
     handler: async (request, reply) => {
       const { cursor, ...query } = request.query;
-      const resume = cursor === undefined ? undefined : decodeCursorState(cursor, SearchCursor);
+      const resume = cursor === undefined ? undefined : decodeSearchCursor(cursor);
       if (resume && resume.order !== query.order) {
         throw new ProblemError(
           'INVALID_CURSOR',
@@ -60,14 +49,19 @@ export const searchRoutes: FastifyPluginAsyncZod<SearchRoutesOptions> = async (a
           },
         );
       }
-      const result = await service.search({
+      const answer = await service.search({
         ...query,
         before: resume?.order === 'newest' ? resume.before : undefined,
         top: resume?.order === 'relevance' ? resume.top : undefined,
         offset: resume?.order === 'relevance' ? resume.offset : undefined,
       });
-      const { next, ...rest } = result;
-      return sendPage(request, reply, { ...rest, nextCursor: next ? encodeSearchCursor(next) : null });
+      if (answer.nextCursor) {
+        const url = new URL(request.url, 'http://placeholder');
+        url.searchParams.set('cursor', answer.nextCursor);
+        reply.header('link', `<${url.pathname}${url.search}>; rel="next"`);
+      }
+      // Serialized by the search worker (with the SearchPage schema): a string with a JSON type is sent as it is.
+      return reply.type('application/json; charset=utf-8').send(answer.json as never);
     },
   });
 };

@@ -1,7 +1,29 @@
 import { Worker } from 'node:worker_threads';
 import { type Db, isMemoryPath } from '../../db/client.js';
 import { type ProblemCode, ProblemError } from '../../errors.js';
+import { serializerCompiler } from '../../lib/serializer.js';
+import { encodeSearchCursor } from './search.cursor.js';
 import { createSearchRepository, type SearchFilter, type SearchResult } from './search.repository.js';
+import { SearchPage } from './search.schemas.js';
+
+/** A search's response, serialized where it was computed, so that the event loop only sends it. */
+export interface SearchAnswer {
+  json: string;
+  nextCursor: string | null;
+}
+
+const serializePage = serializerCompiler({
+  schema: SearchPage,
+  method: 'GET',
+  url: '/search',
+  httpStatus: '200',
+});
+
+export function render(result: SearchResult): SearchAnswer {
+  const { next, ...rest } = result;
+  const nextCursor = next ? encodeSearchCursor(next) : null;
+  return { json: serializePage({ ...rest, nextCursor }), nextCursor };
+}
 
 export interface SearchJob {
   id: number;
@@ -12,7 +34,7 @@ export interface SearchJob {
 }
 
 export type SearchReply =
-  | { id: number; ok: true; result: SearchResult }
+  | { id: number; ok: true; answer: SearchAnswer }
   | { id: number; ok: false; problem: { code: ProblemCode; detail: string; extras: ProblemError['extras'] } }
   | { id: number; ok: false; error: string };
 
@@ -33,7 +55,7 @@ export interface SearchServiceOptions {
 export interface SearchService {
   /** `worker`: off the event loop; `in-process`: on the service's connection (in-memory databases, or 0 workers). */
   readonly mode: 'worker' | 'in-process';
-  search(filter: SearchFilter): Promise<SearchResult>;
+  search(filter: SearchFilter): Promise<SearchAnswer>;
   /** Resolves once every worker has opened its connection. */
   ready(): Promise<void>;
   close(): Promise<void>;
@@ -67,7 +89,8 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
     const repository = createSearchRepository(options.db);
     return {
       mode: 'in-process',
-      search: async (filter) => repository.search(filter, Date.now() + options.budgetMs, options.budgetMs),
+      search: async (filter) =>
+        render(repository.search(filter, Date.now() + options.budgetMs, options.budgetMs)),
       ready: async () => {},
       close: async () => {},
     };
@@ -77,7 +100,7 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
 
 interface Job {
   job: SearchJob;
-  resolve(result: SearchResult): void;
+  resolve(answer: SearchAnswer): void;
   reject(error: Error): void;
   timer: NodeJS.Timeout;
 }
@@ -107,6 +130,7 @@ function createWorkerPool(options: SearchServiceOptions): SearchService {
   const abandoned = new Set<Worker>();
   let nextId = 1;
   let closing = false;
+  const pending = new Set<Promise<void>>();
   // Workers that died before they were ready, in a row: past three, searching is unavailable (a database that
   // cannot be opened read-only will not open on the fourth try either).
   let failedStarts = 0;
@@ -117,7 +141,7 @@ function createWorkerPool(options: SearchServiceOptions): SearchService {
 
   function settle(entry: Job, reply: SearchReply) {
     clearTimeout(entry.timer);
-    if (reply.ok) entry.resolve(reply.result);
+    if (reply.ok) entry.resolve(reply.answer);
     else if ('problem' in reply)
       entry.reject(new ProblemError(reply.problem.code, reply.problem.detail, reply.problem.extras));
     else entry.reject(new Error(`search worker failed: ${reply.error}`));
@@ -209,7 +233,7 @@ function createWorkerPool(options: SearchServiceOptions): SearchService {
       void slot.worker.terminate();
       refill();
     }
-    entry.resolve(outOfTime(entry.job.filter, options.budgetMs));
+    entry.resolve(render(outOfTime(entry.job.filter, options.budgetMs)));
   }
 
   for (let i = 0; i < options.workers; i++) spawn();
@@ -218,7 +242,7 @@ function createWorkerPool(options: SearchServiceOptions): SearchService {
     mode: 'worker',
     search(filter) {
       if (closing || broken !== null) return Promise.reject(unavailable());
-      return new Promise<SearchResult>((resolve, reject) => {
+      const answer = new Promise<SearchAnswer>((resolve, reject) => {
         const job: SearchJob = {
           id: nextId++,
           filter,
@@ -230,16 +254,21 @@ function createWorkerPool(options: SearchServiceOptions): SearchService {
         queue.push(entry);
         dispatch();
       });
+      const settled = answer.then(
+        () => {},
+        () => {},
+      );
+      pending.add(settled);
+      void settled.then(() => pending.delete(settled));
+      return answer;
     },
     async ready() {
       await Promise.all(slots.map((s) => s.ready));
     },
     async close() {
+      // Searches already asked for are answered (each within its budget and grace); new ones are refused.
       closing = true;
-      for (const entry of queue.splice(0)) {
-        clearTimeout(entry.timer);
-        entry.reject(unavailable());
-      }
+      await Promise.all([...pending]);
       const workers = [...slots.map((s) => s.worker), ...abandoned];
       await Promise.all(
         workers.map(
