@@ -59,6 +59,8 @@ export interface BuildAppOptions extends Partial<AppConfig> {
   deskDir?: string;
   /** The largest POST /imports body in bytes (16 MiB unless set). */
   importBodyLimit?: number;
+  /** How long past its budget a search may hold its worker before the worker is replaced (tests shorten it). */
+  searchGraceMs?: number;
 }
 
 /** How long one statement may block the event loop waiting for another process's lock (see plugins/storage). */
@@ -157,7 +159,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(attributionsRoutes);
   await app.register(claimLinksRoutes);
   await app.register(crossCheckRoutes);
-  await app.register(searchRoutes);
+  await app.register(searchRoutes, {
+    databasePath: options.databasePath,
+    workers: options.searchWorkers ?? 1,
+    budgetMs: options.searchTimeBudgetMs ?? 250,
+    graceMs: options.searchGraceMs ?? 250,
+  });
   await app.register(keysRoutes);
   await app.register(auditRoutes);
   await app.register(deskPlugin, { dir: options.deskDir });

@@ -75,6 +75,8 @@ export const configSchema = z.object({
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
   WEBHOOK_DISABLE_AFTER_GONE: z.coerce.number().int().min(1).default(3),
   WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).default(5),
+  SEARCH_WORKERS: z.coerce.number().int().min(0).max(16).default(1),
+  SEARCH_TIME_BUDGET_MS: z.coerce.number().int().min(10).max(60_000).default(250),
   BODY_LIMIT: z.coerce
     .number()
     .int()
@@ -114,6 +116,8 @@ const FORMS: Record<keyof Env, string> = {
   WEBHOOK_CONCURRENCY: 'a whole number from 1 to 100',
   WEBHOOK_DISABLE_AFTER_GONE: 'a whole number, 1 or more',
   WEBHOOK_DISABLE_AFTER_FAILURES: 'a whole number, 1 or more',
+  SEARCH_WORKERS: 'a whole number of worker threads from 0 to 16',
+  SEARCH_TIME_BUDGET_MS: 'a whole number of milliseconds from 10 to 60000',
 };
 /** Settings whose value is never repeated in an error message. */
 const SECRET: ReadonlySet<string> = new Set(['BOOTSTRAP_ADMIN_KEY']);
@@ -147,6 +151,9 @@ export interface AppConfig {
   webhookConcurrency: number;
   webhookDisableAfterGone: number;
   webhookDisableAfterFailures: number;
+  /** Search worker threads (0: search on the main connection); an in-memory database always searches in-process. */
+  searchWorkers: number;
+  searchTimeBudgetMs: number;
 }
 
 export interface ServerConfig extends AppConfig {
@@ -197,5 +204,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ServerConfig {
     webhookConcurrency: e.WEBHOOK_CONCURRENCY,
     webhookDisableAfterGone: e.WEBHOOK_DISABLE_AFTER_GONE,
     webhookDisableAfterFailures: e.WEBHOOK_DISABLE_AFTER_FAILURES,
+    searchWorkers: e.SEARCH_WORKERS,
+    searchTimeBudgetMs: e.SEARCH_TIME_BUDGET_MS,
   };
 }

@@ -41,6 +41,7 @@ export const PROBLEMS = {
   QUOTE_CONTEXT_MISMATCH: { status: 422, title: 'The quote context does not match the source text' },
   HIERARCHY_CYCLE: { status: 422, title: 'The parent would make a cycle' },
   INCONSISTENT_REFERENCE: { status: 422, title: 'The references do not agree' },
+  INCONSISTENT_FIELDS: { status: 422, title: 'The fields do not agree' },
   INVALID_TIME_RANGE: { status: 422, title: 'The event ends before it starts' },
   SELF_LINK: { status: 422, title: 'A claim cannot be linked to itself' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'The Idempotency-Key was used for another request' },

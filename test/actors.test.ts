@@ -33,6 +33,7 @@ describe('actors', () => {
       parent: { id: iran.id, name: 'Iran', kind: 'state' },
       description: null,
       wikidataId: null,
+      identifiable: true,
       reliability: null,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
@@ -151,5 +152,47 @@ describe('actors', () => {
     expect(bad.body.errors).toEqual([{ in: 'params', pointer: '/actorId', message: expect.any(String) }]);
     expect((await ctx.api.patch('/actors/424242').send({ name: 'x' })).status).toBe(404);
     expect((await ctx.api.delete('/actors/424242')).status).toBe(404);
+  });
+});
+
+describe('identifiable groups', () => {
+  it('makes a group an unnamed collective unless marked, and every other kind identifiable', async () => {
+    const officials = await createActor(ctx.api, { name: 'US officials', kind: 'group' });
+    expect(officials.identifiable).toBe(false);
+    const channel = await createActor(ctx.api, { name: 'Vahid Online', kind: 'group', identifiable: true });
+    expect(channel.identifiable).toBe(true);
+    const ministry = await createActor(ctx.api, { name: 'Ministry', kind: 'government_body' });
+    expect(ministry.identifiable).toBe(true);
+    expect((await ctx.api.get(`/actors/${channel.id}`)).body.identifiable).toBe(true);
+
+    // Changing a group into another kind makes it identifiable; back into a group, unnamed again unless said.
+    const toOutlet = await ctx.api.patch(`/actors/${channel.id}`).send({ kind: 'social_channel' });
+    expect(toOutlet.body.identifiable).toBe(true);
+    const toGroup = await ctx.api.patch(`/actors/${channel.id}`).send({ kind: 'group' });
+    expect(toGroup.body.identifiable).toBe(false);
+    const marked = await ctx.api.patch(`/actors/${channel.id}`).send({ kind: 'group', identifiable: true });
+    expect(marked.body.identifiable).toBe(true);
+    // Other changes keep the mark.
+    const renamed = await ctx.api.patch(`/actors/${channel.id}`).send({ name: 'Vahid Online (Telegram)' });
+    expect(renamed.body.identifiable).toBe(true);
+  });
+
+  it('refuses an unidentifiable actor of another kind, pointing at /identifiable, and stores nothing', async () => {
+    const detail =
+      'Only a group can be an unnamed collective; an actor of kind state is always identifiable.';
+    const res = await ctx.api.post('/actors').send({ name: 'Iran', kind: 'state', identifiable: false });
+    expectProblem(res, 422, 'INCONSISTENT_FIELDS', '/actors', {
+      title: 'The fields do not agree',
+      detail,
+      errors: [{ in: 'body', pointer: '/identifiable', message: detail }],
+    });
+    expect((await ctx.api.get('/actors')).body.data).toEqual([]);
+    const iran = await createActor(ctx.api, { name: 'Iran', kind: 'state' });
+    const patch = await ctx.api.patch(`/actors/${iran.id}`).send({ identifiable: false });
+    expect(patch.status).toBe(422);
+    expect((await ctx.api.get(`/actors/${iran.id}`)).body.identifiable).toBe(true);
+    const bad = await ctx.api.post('/actors').send({ name: 'X', kind: 'group', identifiable: 'yes' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toEqual([{ in: 'body', pointer: '/identifiable', message: expect.any(String) }]);
   });
 });

@@ -310,3 +310,144 @@ describe('attributions', () => {
     expect((await ctx.api.delete(`/claims/${claim.id}`)).status).toBe(204);
   });
 });
+
+describe('attributions that name nobody (no_attribution)', () => {
+  it('creates one without an actor, lists it by position, and stores it', async () => {
+    const { event, claim, israel } = await scene();
+    const res = await ctx.api
+      .post('/attributions')
+      .send({ eventId: event.id, claimId: claim.id, position: 'no_attribution' });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body).toMatchObject({ actor: null, position: 'no_attribution', role: 'perpetrator' });
+    const stored = (await ctx.api.get(`/attributions/${res.body.id}`)).body;
+    expect(stored).toEqual(res.body);
+    const named = await createAttribution(ctx.api, {
+      eventId: event.id,
+      actorId: israel.id,
+      claimId: claim.id,
+    });
+
+    expect(idsOf((await ctx.api.get('/attributions').query({ position: 'no_attribution' })).body)).toEqual([
+      res.body.id,
+    ]);
+    expect(idsOf((await ctx.api.get('/attributions').query({ actor: israel.id })).body)).toEqual([named.id]);
+    expect(idsOf((await ctx.api.get('/attributions').query({ event: event.id })).body)).toEqual([
+      res.body.id,
+      named.id,
+    ]);
+    const provenance = (await ctx.api.get(`/claims/${claim.id}/provenance`)).body;
+    expect(provenance.attributions.map((a: { actor: unknown }) => a.actor)).toEqual([
+      null,
+      { id: israel.id, name: israel.name, kind: israel.kind },
+    ]);
+
+    // The same claim naming nobody twice for the same event and role is a duplicate (SQLite's NULLs are distinct,
+    // so it has a unique index of its own).
+    const twin = await ctx.api
+      .post('/attributions')
+      .send({ eventId: event.id, claimId: claim.id, actorId: null, position: 'no_attribution' });
+    expectProblem(twin, 409, 'DUPLICATE', '/attributions', {
+      title: 'The resource already exists',
+      detail: `Attribution ${res.body.id} already records this: claim ${claim.id}, event ${event.id}, no actor named, role perpetrator.`,
+    });
+    expect(() =>
+      ctx.app.db.$client
+        .prepare(
+          `INSERT INTO attributions (event_id, actor_id, role, position, claim_id, created_at, updated_at)
+           VALUES (?, NULL, 'perpetrator', 'no_attribution', ?, 'now', 'now')`,
+        )
+        .run(event.id, claim.id),
+    ).toThrow(/UNIQUE constraint failed/);
+  });
+
+  it('refuses an actor with no_attribution, and another position without an actor, pointing at the fields sent', async () => {
+    const { event, claim, israel } = await scene();
+    const base = { eventId: event.id, claimId: claim.id };
+
+    const named = await ctx.api
+      .post('/attributions')
+      .send({ ...base, actorId: israel.id, position: 'no_attribution' });
+    const namedDetail = `Position no_attribution names nobody, but actor ${israel.id} is named: leave actorId out (or null), or choose another position.`;
+    expectProblem(named, 422, 'INCONSISTENT_FIELDS', '/attributions', {
+      title: 'The fields do not agree',
+      detail: namedDetail,
+      errors: [
+        { in: 'body', pointer: '/actorId', message: 'Must be null with position no_attribution' },
+        { in: 'body', pointer: '/position', message: `Actor ${israel.id} is named` },
+      ],
+    });
+
+    for (const body of [
+      { ...base, position: 'asserts' },
+      { ...base, actorId: null, position: 'asserts' },
+    ]) {
+      const res = await ctx.api.post('/attributions').send(body);
+      expectProblem(res, 422, 'INCONSISTENT_FIELDS', '/attributions', {
+        title: 'The fields do not agree',
+        detail:
+          'Position asserts needs the actor held responsible (actorId); when the claim names nobody, use position no_attribution.',
+        errors: [
+          { in: 'body', pointer: '/actorId', message: 'Required with position asserts' },
+          { in: 'body', pointer: '/position', message: 'No actor is named: only no_attribution fits' },
+        ],
+      });
+    }
+    expect((await ctx.api.get('/attributions')).body.data).toEqual([]);
+
+    // The database holds the rule too.
+    expect(() =>
+      ctx.app.db.$client
+        .prepare(
+          `INSERT INTO attributions (event_id, actor_id, role, position, claim_id, created_at, updated_at)
+           VALUES (?, NULL, 'perpetrator', 'asserts', ?, 'now', 'now')`,
+        )
+        .run(event.id, claim.id),
+    ).toThrow(/CHECK constraint failed: attributions_actor_position_check/);
+  });
+
+  it('patches between naming an actor and naming nobody only with both fields, and changes nothing otherwise', async () => {
+    const { event, claim, israel } = await scene();
+    const created = await createAttribution(ctx.api, {
+      eventId: event.id,
+      actorId: israel.id,
+      claimId: claim.id,
+    });
+    const path = `/attributions/${created.id}`;
+
+    const positionOnly = await ctx.api.patch(path).send({ position: 'no_attribution' });
+    expectProblem(positionOnly, 422, 'INCONSISTENT_FIELDS', path, {
+      title: 'The fields do not agree',
+      detail: `Position no_attribution names nobody, but actor ${israel.id} is named: leave actorId out (or null), or choose another position.`,
+      errors: [{ in: 'body', pointer: '/position', message: `Actor ${israel.id} is named` }],
+    });
+    const actorOnly = await ctx.api.patch(path).send({ actorId: null });
+    expectProblem(actorOnly, 422, 'INCONSISTENT_FIELDS', path, {
+      title: 'The fields do not agree',
+      detail:
+        'Position asserts needs the actor held responsible (actorId); when the claim names nobody, use position no_attribution.',
+      errors: [{ in: 'body', pointer: '/actorId', message: 'Required with position asserts' }],
+    });
+    expect((await ctx.api.get(path)).body).toEqual(created);
+
+    const both = await ctx.api.patch(path).send({ actorId: null, position: 'no_attribution' });
+    expect(both.status, JSON.stringify(both.body)).toBe(200);
+    expect(both.body).toMatchObject({ actor: null, position: 'no_attribution' });
+    const back = await ctx.api.patch(path).send({ actorId: israel.id, position: 'denies' });
+    expect(back.status).toBe(200);
+    expect(back.body).toMatchObject({ actor: { id: israel.id }, position: 'denies' });
+    const history = (await ctx.api.get(`${path}/history`)).body.data;
+    expect(history.map((h: { operation: string }) => h.operation)).toEqual(['create', 'update', 'update']);
+  });
+
+  it('refuses a filter that can never match: an actor with position no_attribution', async () => {
+    const { israel } = await scene();
+    const res = await ctx.api.get('/attributions').query({ actor: israel.id, position: 'no_attribution' });
+    expectProblem(res, 400, 'BAD_REQUEST', '/attributions', {
+      title: 'Bad request',
+      detail: 'Position no_attribution names no actor, so it cannot be combined with an actor filter.',
+      errors: [
+        { in: 'query', pointer: '/position', message: 'no_attribution cannot be combined with actor' },
+      ],
+    });
+  });
+});

@@ -399,7 +399,8 @@ function verifyFile(label: string, expectedClaims: number) {
     const unindexed = db
       .prepare(
         `SELECT c.id FROM claims c
-         WHERE (SELECT count(*) FROM search_index s WHERE s.rowid IN (c.id * 4, c.id * 4 + 1)) <> 2`,
+         WHERE (SELECT count(*) FROM search_docs d JOIN search_index s ON s.rowid = d.id
+                WHERE d.ref_id = c.id AND d.kind IN (0, 1)) <> 2`,
       )
       .all();
     expect(unindexed, `${label}: claims missing from the search index`).toEqual([]);

@@ -169,8 +169,20 @@ describe('GET /events/{eventId}/attributions: independent origins', () => {
     expect(asserts.count).toBe(4);
     expect(asserts.independentOrigins).toBe(2);
     expect(asserts.origins).toEqual([
-      { key: `actor:${ap.id}`, actor: ref(ap), source: null, claimIds: [claimB.id, claimC.id] },
-      { key: `actor:${ministry.id}`, actor: ref(ministry), source: null, claimIds: [claimM1.id, claimM2.id] },
+      {
+        key: `actor:${ap.id}`,
+        actor: ref(ap),
+        reportedBy: null,
+        source: null,
+        claimIds: [claimB.id, claimC.id],
+      },
+      {
+        key: `actor:${ministry.id}`,
+        actor: ref(ministry),
+        reportedBy: null,
+        source: null,
+        claimIds: [claimM1.id, claimM2.id],
+      },
     ]);
     expect(asserts.entries.map((e: Json) => [e.claim.id, e.originKey])).toEqual([
       [claimB.id, `actor:${ap.id}`],
@@ -204,6 +216,7 @@ describe('GET /events/{eventId}/attributions: independent origins', () => {
     expect(after.origins[2]).toEqual({
       key: `actor:${third.outlet.id}`,
       actor: ref(third.outlet),
+      reportedBy: null,
       source: null,
       claimIds: [third.claim.id],
     });
@@ -248,6 +261,7 @@ describe('GET /events/{eventId}/attributions: independent origins', () => {
       {
         key: `actor:${a.outlet.id}`,
         actor: ref(a.outlet),
+        reportedBy: null,
         source: null,
         claimIds: [a.claim.id, b.claim.id, c.claim.id],
       },
@@ -269,7 +283,13 @@ describe('GET /events/{eventId}/attributions: independent origins', () => {
     const asserts = positionOf(await getBoard(event.id), israel.id, 'asserts');
     expect(asserts.independentOrigins).toBe(1);
     expect(asserts.origins).toEqual([
-      { key: `actor:${a.outlet.id}`, actor: ref(a.outlet), source: null, claimIds: [a.claim.id, b.claim.id] },
+      {
+        key: `actor:${a.outlet.id}`,
+        actor: ref(a.outlet),
+        reportedBy: null,
+        source: null,
+        claimIds: [a.claim.id, b.claim.id],
+      },
     ]);
   });
 
@@ -318,9 +338,21 @@ describe('GET /events/{eventId}/attributions: independent origins', () => {
     expect(separate.count).toBe(5);
     expect(separate.independentOrigins).toBe(3);
     expect(separate.origins).toEqual([
-      { key: `actor:${ap.id}`, actor: ref(ap), source: null, claimIds: [claimB.id, claimC.id] },
-      { key: `actor:${ministry.id}`, actor: ref(ministry), source: null, claimIds: [claimM1.id, claimM2.id] },
-      { key: `actor:${iran.id}`, actor: ref(iran), source: null, claimIds: [claimIran.id] },
+      {
+        key: `actor:${ap.id}`,
+        actor: ref(ap),
+        reportedBy: null,
+        source: null,
+        claimIds: [claimB.id, claimC.id],
+      },
+      {
+        key: `actor:${ministry.id}`,
+        actor: ref(ministry),
+        reportedBy: null,
+        source: null,
+        claimIds: [claimM1.id, claimM2.id],
+      },
+      { key: `actor:${iran.id}`, actor: ref(iran), reportedBy: null, source: null, claimIds: [claimIran.id] },
     ]);
 
     const folded = await getBoard(event.id, { foldToTopLevel: 'true' });
@@ -329,10 +361,17 @@ describe('GET /events/{eventId}/attributions: independent origins', () => {
     expect(merged.count).toBe(5);
     expect(merged.independentOrigins).toBe(2);
     expect(merged.origins).toEqual([
-      { key: `actor:${ap.id}`, actor: ref(ap), source: null, claimIds: [claimB.id, claimC.id] },
+      {
+        key: `actor:${ap.id}`,
+        actor: ref(ap),
+        reportedBy: null,
+        source: null,
+        claimIds: [claimB.id, claimC.id],
+      },
       {
         key: `actor:${iran.id}`,
         actor: ref(iran),
+        reportedBy: null,
         source: null,
         claimIds: [claimM1.id, claimM2.id, claimIran.id],
       },
@@ -367,7 +406,13 @@ describe('GET /events/{eventId}/attributions: independent origins', () => {
     const asserts = positionOf(await getBoard(event.id), israel.id, 'asserts');
     expect(asserts.independentOrigins).toBe(1);
     expect(asserts.origins).toEqual([
-      { key: `source:${original.id}`, actor: null, source: sourceRef(original), claimIds: [c1.id, c2.id] },
+      {
+        key: `source:${original.id}`,
+        actor: null,
+        reportedBy: null,
+        source: sourceRef(original),
+        claimIds: [c1.id, c2.id],
+      },
     ]);
   });
 });
@@ -601,6 +646,7 @@ describe('GET /events/{eventId}/attributions: shape and errors', () => {
       event: { id: event.id, title: event.title, parties: [] },
       independenceRule: INDEPENDENCE_RULE,
       foldToTopLevel: false,
+      rollUp: false,
       actors: [
         {
           actor: ref(israel),
@@ -616,12 +662,19 @@ describe('GET /events/{eventId}/attributions: shape and errors', () => {
               retracted: 0,
               independentOrigins: 1,
               origins: [
-                { key: `actor:${ministry.id}`, actor: ref(ministry), source: null, claimIds: [claim.id] },
+                {
+                  key: `actor:${ministry.id}`,
+                  actor: ref(ministry),
+                  reportedBy: null,
+                  source: null,
+                  claimIds: [claim.id],
+                },
               ],
               entries: [
                 {
                   attributionId: attribution.id,
                   role: 'sponsor',
+                  heldActor: ref(israel),
                   claim: stored,
                   originKey: `actor:${ministry.id}`,
                   interestedParty: false,
@@ -655,6 +708,7 @@ describe('GET /events/{eventId}/attributions: shape and errors', () => {
       event: { id: event.id, title: 'Quiet day', parties: [] },
       independenceRule: INDEPENDENCE_RULE,
       foldToTopLevel: false,
+      rollUp: false,
       actors: [],
     });
   });
@@ -976,6 +1030,7 @@ describe('GET /events/{eventId}/timeline', () => {
       basis: 'statedAt',
       claim: (await ctx.api.get(`/claims/${t.early.id}`)).body,
       claimantReliability: null,
+      alsoAppearedIn: [],
     });
   });
 
@@ -1141,6 +1196,14 @@ describe('GET /claims/{claimId}/provenance', () => {
     const storedClaim = (await ctx.api.get(`/claims/${claim.id}`)).body;
     expect(res.body).toEqual({
       claim: storedClaim,
+      origin: {
+        key: `actor:${ministry.id}`,
+        basis: 'claimant',
+        actor: ref(ministry),
+        reportedBy: null,
+        source: null,
+        collapsedWith: [],
+      },
       chain: [
         { step: 'claimant', actor: { ...ref(ministry), reliability: null }, source: null },
         { step: 'relay', actor: { ...ref(agency), reliability: null }, source: null },
@@ -1293,6 +1356,7 @@ describe('the Isfahan seed case', () => {
       const idf = await one('/actors', 'Israel Defense Forces');
       const telegram = await one('/actors', 'Local Telegram channels');
       const mod = await one('/actors', 'Iranian Ministry of Defence');
+      const docA = await one('/sources', 'Drones Hit Multiple Military Targets');
       const docB = await one('/sources', 'Israel carries out drone strike');
 
       const res = await api.get(`/events/${isfahan.id}/attributions`);
@@ -1310,7 +1374,7 @@ describe('the Isfahan seed case', () => {
       expect(asserts.count).toBe(3);
       expect(asserts.independentOrigins).toBe(2);
       expect(asserts.origins.map((o: Json) => o.key).sort()).toEqual(
-        [`actor:${telegram.id}`, `source:${docB.id}`].sort(),
+        [`actor:${telegram.id}@source:${docA.id}`, `source:${docB.id}`].sort(),
       );
       const byTelegram = asserts.entries.filter((e: Json) => e.claim.claimant?.id === telegram.id);
       const ownVoice = asserts.entries.filter((e: Json) => e.claim.claimant === null);
@@ -1321,7 +1385,8 @@ describe('the Isfahan seed case', () => {
         expect(e.originKey).toBe(`source:${docB.id}`);
         expect(e.interestedParty).toBe(false);
       }
-      expect(byTelegram[0].originKey).toBe(`actor:${telegram.id}`);
+      // "Local Telegram channels" is an unnamed collective: it counts as reported in document A.
+      expect(byTelegram[0].originKey).toBe(`actor:${telegram.id}@source:${docA.id}`);
       expect(byTelegram[0].interestedParty).toBe(false);
 
       const declines = positionOf(board, israel.id, 'declines_to_comment');

@@ -26,7 +26,16 @@ export const SOURCE_KINDS = ['news_article', 'official_statement', 'social_post'
 export const TIME_PRECISIONS = ['minute', 'hour', 'day', 'month', 'year'] as const;
 export const STANCES = ['asserts', 'denies', 'downplays', 'speculates', 'declines_to_comment'] as const;
 export const MODALITIES = ['direct_quote', 'paraphrase'] as const;
-export const ATTRIBUTION_POSITIONS = ['asserts', 'denies', 'declines_to_comment', 'speculates'] as const;
+/** What an attribution says about the actor held responsible; `no_attribution` has no actor (nobody is named). */
+export const ATTRIBUTION_POSITIONS = [
+  'asserts',
+  'denies',
+  'declines_to_comment',
+  'speculates',
+  'no_attribution',
+] as const;
+/** The positions an attribution naming an actor can take (all but `no_attribution`). */
+export const HELD_POSITIONS = ['asserts', 'denies', 'declines_to_comment', 'speculates'] as const;
 export const ATTRIBUTION_ROLES = ['perpetrator', 'sponsor', 'facilitator', 'other'] as const;
 export const LINK_RELATIONS = ['corroborates', 'contradicts', 'repeats', 'responds_to'] as const;
 export const KEY_ROLES = ['reader', 'editor', 'admin'] as const;
@@ -62,6 +71,10 @@ export const actors = sqliteTable(
     parentId: integer('parent_id').references((): AnySQLiteColumn => actors.id, { onDelete: 'restrict' }),
     description: text('description'),
     wikidataId: text('wikidata_id'),
+    // A `group` is an unnamed collective ("US officials") unless marked as one identifiable body (a named
+    // channel); the independence rule counts unnamed groups per outlet that reported them. Other kinds are
+    // always identifiable.
+    identifiable: integer('identifiable', { mode: 'boolean' }).notNull().default(false),
     // Lower-cased name and aliases, one per line: what `?q=` searches.
     searchText: text('search_text').notNull(),
     reliabilityGrade: text('reliability_grade', { enum: RELIABILITY_GRADES }),
@@ -204,9 +217,8 @@ export const attributions = sqliteTable(
     eventId: integer('event_id')
       .notNull()
       .references(() => events.id, { onDelete: 'restrict' }),
-    actorId: integer('actor_id')
-      .notNull()
-      .references(() => actors.id, { onDelete: 'restrict' }),
+    // Null only with position `no_attribution`: the claim says nobody is (yet) held responsible.
+    actorId: integer('actor_id').references(() => actors.id, { onDelete: 'restrict' }),
     role: text('role', { enum: ATTRIBUTION_ROLES }).notNull(),
     position: text('position', { enum: ATTRIBUTION_POSITIONS }).notNull(),
     claimId: integer('claim_id')
@@ -218,11 +230,16 @@ export const attributions = sqliteTable(
   (t) => [
     check('attributions_role_check', inList('role', ATTRIBUTION_ROLES)),
     check('attributions_position_check', inList('position', ATTRIBUTION_POSITIONS)),
+    check('attributions_actor_position_check', sql.raw(`(actor_id IS NULL) = (position = 'no_attribution')`)),
     index('attributions_event_idx').on(t.eventId, t.id),
     index('attributions_actor_idx').on(t.actorId, t.id),
     index('attributions_position_idx').on(t.position, t.id),
     index('attributions_claim_idx').on(t.claimId),
     uniqueIndex('attributions_unique_idx').on(t.claimId, t.eventId, t.actorId, t.role),
+    // SQLite treats NULLs as distinct in a unique index, so unattributed rows get a unique index of their own.
+    uniqueIndex('attributions_unattributed_unique_idx')
+      .on(t.claimId, t.eventId, t.role)
+      .where(sql.raw('actor_id IS NULL')),
   ],
 );
 

@@ -1,19 +1,27 @@
 /**
  * Groups claims into independent origins: ten outlets repeating one wire story, or one ministry statement relayed
- * by a news agency, are ONE origin, not ten.
+ * by a news agency, are ONE origin, not ten; but two newspapers that each quote their own anonymous officials are
+ * two pieces of reporting, not one.
  *
  * The rule:
- * 1. The origin of a claim made by an actor is that actor (the claimant). The statement's relays (`reportedVia`:
- *    the news agency that carried a ministry's statement) and the outlet that printed it are NOT separate origins.
- *    With the option `foldToTopLevel`, an origin actor (claimant or publisher) is replaced by its top-most
- *    ancestor in the actor hierarchy (a ministry and its state count as one origin); without it, the parent chain
- *    is not followed.
- * 2. The origin of a claim a source makes in its own voice (claimant null) is the source's publisher; for a source
+ * 1. The origin of a claim made by a named actor is that actor (the claimant). The statement's relays
+ *    (`reportedVia`: the news agency that carried a ministry's statement) and the outlet that printed it are NOT
+ *    separate origins.
+ * 2. The origin of a claim by an UNNAMED collective (an actor of kind `group` not marked identifiable: "US
+ *    officials", "sources familiar with the matter", "local Telegram channels") is that group AS REPORTED BY the
+ *    outlet that first reported it: the first relay of the claim's `reportedVia` chain when there is one ("US
+ *    officials told the Wall Street Journal", printed by another paper), else the source's publisher (for a copy,
+ *    the publisher of the original at the root of the `copyOf` chain), else that root source itself. The WSJ's US
+ *    officials printed by three papers are one origin; the New York Times' US officials are another.
+ * 3. The origin of a claim a source makes in its own voice (claimant null) is the source's publisher; for a source
  *    that records `copyOf` another source (a syndicated wire story), the publisher of the ORIGINAL at the root of
  *    the `copyOf` chain. A root source with no known publisher is its own origin.
- * 3. Claims linked by a `repeats` link (in either direction, transitively) collapse into one origin; so do
+ * 4. With the option `foldToTopLevel`, every origin actor (claimant, publisher, unnamed group and the outlet that
+ *    reported it) is replaced by its top-most ancestor in the actor hierarchy (a ministry and its state count as
+ *    one origin); without it, the parent chain is not followed.
+ * 5. Claims linked by a `repeats` link (in either direction, transitively) collapse into one origin; so do
  *    own-voice claims in sources that are copies of one another (same `copyOf` root).
- * 4. Origins are the connected groups after applying 1-3. An actor as claimant and the same actor as publisher are
+ * 6. Origins are the connected groups after applying 1-5. An actor as claimant and the same actor as publisher are
  *    the same origin.
  *
  * Robustness: a `copyOf` or parent chain that loops resolves to the lowest id on the loop, whichever node the walk
@@ -26,6 +34,8 @@ export interface OriginClaim {
   id: number;
   claimantId: number | null;
   sourceId: number;
+  /** The first actor of the claim's `reportedVia` chain (the one nearest the claimant), if any. */
+  firstRelayId?: number | null;
 }
 
 export interface OriginSource {
@@ -41,24 +51,36 @@ export interface OriginContext {
   actorParents?: ReadonlyMap<number, number | null>;
   /** Claim id pairs linked by `repeats` (either direction; pairs naming claims not in the list are ignored). */
   repeats: ReadonlyArray<readonly [number, number]>;
+  /** Claimants that are unnamed collectives (kind `group`, not marked identifiable): rule 2 applies to them. */
+  unnamedGroups?: ReadonlySet<number>;
 }
 
 export interface OriginOptions {
   foldToTopLevel?: boolean;
 }
 
-export interface Origin {
-  /** 'actor:<id>' or 'source:<id>' of the group's representative: the origin of the group's lowest claim id. */
+/** Where one claim originates, before `repeats` collapsing. */
+export interface OriginOf {
+  /**
+   * `actor:<id>` (a named claimant or a publisher), `source:<id>` (a publisher-less root source), or for an
+   * unnamed group `actor:<group>@actor:<reporter>` / `actor:<group>@source:<root source>`.
+   */
   key: string;
-  /** The origin actor, when the representative origin is an actor. */
+  /** The origin actor: the named claimant, the publisher, or the unnamed group. */
   actorId: number | null;
-  /** The origin source, when it is a publisher-less (or unknown) root source. */
+  /** A publisher-less root source: the origin itself, or (with `actorId`) where an unnamed group was reported. */
   sourceId: number | null;
-  /** Ascending. */
+  /** For an unnamed group: the relay or publisher that reported it. */
+  reportedById: number | null;
+}
+
+export interface Origin extends OriginOf {
+  /** Ascending. The group's key and fields are those of its lowest claim id's origin. */
   claimIds: number[];
 }
 
-type OriginRef = { kind: 'actor'; id: number } | { kind: 'source'; id: number };
+type Ref = { kind: 'actor' | 'source'; id: number };
+type OriginRef = { main: Ref; reportedBy: Ref | null };
 
 /**
  * Follows `next` from `start` to the end of the chain. On a loop the lowest id on the loop is the end, so every
@@ -104,9 +126,21 @@ class Resolver {
   ) {}
 
   origin(claim: OriginClaim): OriginRef {
-    if (claim.claimantId !== null) return { kind: 'actor', id: this.actor(claim.claimantId) };
+    const { claimantId } = claim;
+    if (claimantId === null) return { main: this.voiceOf(claim.sourceId), reportedBy: null };
+    const main: Ref = { kind: 'actor', id: this.actor(claimantId) };
+    if (this.context.unnamedGroups?.has(claimantId) !== true) return { main, reportedBy: null };
+    const relay = claim.firstRelayId ?? null;
+    return {
+      main,
+      reportedBy: relay === null ? this.voiceOf(claim.sourceId) : { kind: 'actor', id: this.actor(relay) },
+    };
+  }
+
+  /** Whose voice a source carries: the publisher of its copy root, else the root source itself. */
+  private voiceOf(sourceId: number): Ref {
     const { sources } = this.context;
-    const root = chainEnd(claim.sourceId, (id) => sources.get(id)?.copyOfId ?? null, this.sourceRoots);
+    const root = chainEnd(sourceId, (id) => sources.get(id)?.copyOfId ?? null, this.sourceRoots);
     const publisherId = sources.get(root)?.publisherId ?? null;
     return publisherId === null
       ? { kind: 'source', id: root }
@@ -120,11 +154,28 @@ class Resolver {
   }
 }
 
-const keyOf = (origin: OriginRef): string => `${origin.kind}:${origin.id}`;
+const refKey = (ref: Ref) => `${ref.kind}:${ref.id}`;
+const keyOf = (origin: OriginRef): string =>
+  origin.reportedBy === null ? refKey(origin.main) : `${refKey(origin.main)}@${refKey(origin.reportedBy)}`;
 
-/** The origin key of one claim before `repeats` collapsing (exported for the API to show per claim). */
+function describe(origin: OriginRef): OriginOf {
+  const { main, reportedBy } = origin;
+  return {
+    key: keyOf(origin),
+    actorId: main.kind === 'actor' ? main.id : null,
+    sourceId: main.kind === 'source' ? main.id : reportedBy?.kind === 'source' ? reportedBy.id : null,
+    reportedById: reportedBy?.kind === 'actor' ? reportedBy.id : null,
+  };
+}
+
+/** Where one claim originates, before `repeats` collapsing (exported for the API to show per claim). */
+export function originOf(claim: OriginClaim, context: OriginContext, options: OriginOptions = {}): OriginOf {
+  return describe(new Resolver(context, options.foldToTopLevel === true).origin(claim));
+}
+
+/** The origin key of one claim before `repeats` collapsing. */
 export function originKeyOf(claim: OriginClaim, context: OriginContext, options: OriginOptions = {}): string {
-  return keyOf(new Resolver(context, options.foldToTopLevel === true).origin(claim));
+  return originOf(claim, context, options).key;
 }
 
 /** Groups claims into independent origins, ordered by their lowest claim id. */
@@ -187,13 +238,8 @@ export function independentOrigins(
       group.claimIds.push(claim.id);
       continue;
     }
-    const origin = origins[i] ?? { kind: 'source', id: claim.sourceId };
-    const created: Origin = {
-      key: keyOf(origin),
-      actorId: origin.kind === 'actor' ? origin.id : null,
-      sourceId: origin.kind === 'source' ? origin.id : null,
-      claimIds: [claim.id],
-    };
+    const origin = origins[i] ?? { main: { kind: 'source', id: claim.sourceId }, reportedBy: null };
+    const created: Origin = { ...describe(origin), claimIds: [claim.id] };
     groups.set(root, created);
     result.push(created);
   }

@@ -86,7 +86,7 @@ export function toPage<T extends { id: number }>(rows: T[], limit: number): Page
 }
 
 /** Sends the page with an RFC 8288 `Link: <…>; rel="next"` header when there is a next page. */
-export function sendPage<T>(request: FastifyRequest, reply: FastifyReply, page: Page<T>) {
+export function sendPage<P extends Page<unknown>>(request: FastifyRequest, reply: FastifyReply, page: P): P {
   if (page.nextCursor) {
     const url = new URL(request.url, 'http://placeholder');
     url.searchParams.set('cursor', page.nextCursor);

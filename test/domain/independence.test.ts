@@ -5,6 +5,7 @@ import {
   type OriginContext,
   type OriginSource,
   originKeyOf,
+  originOf,
 } from '../../src/domain/independence.js';
 
 // Actors
@@ -44,7 +45,9 @@ describe('independentOrigins', () => {
   it('counts two outlets carrying the same wire story as one origin: the wire publisher', () => {
     const context = ctx([source(WIRE, AP), source(B, OUTLET_B, WIRE), source(C, OUTLET_C, WIRE)]);
     const origins = independentOrigins([claim(1, null, B), claim(2, null, C)], context);
-    expect(origins).toEqual([{ key: `actor:${AP}`, actorId: AP, sourceId: null, claimIds: [1, 2] }]);
+    expect(origins).toEqual([
+      { key: `actor:${AP}`, actorId: AP, sourceId: null, reportedById: null, claimIds: [1, 2] },
+    ]);
   });
 
   it('follows a copyOf chain to its root (B copyOf C copyOf W)', () => {
@@ -59,7 +62,7 @@ describe('independentOrigins', () => {
     const context = ctx([source(PAPER_1, OUTLET_B), source(PAPER_2, OUTLET_C)]);
     const origins = independentOrigins([claim(1, MINISTRY, PAPER_1), claim(2, MINISTRY, PAPER_2)], context);
     expect(origins).toEqual([
-      { key: `actor:${MINISTRY}`, actorId: MINISTRY, sourceId: null, claimIds: [1, 2] },
+      { key: `actor:${MINISTRY}`, actorId: MINISTRY, sourceId: null, reportedById: null, claimIds: [1, 2] },
     ]);
   });
 
@@ -76,7 +79,9 @@ describe('independentOrigins', () => {
     ]);
     expect(independentOrigins(claims, context, { foldToTopLevel: false })).toHaveLength(2);
     const folded = independentOrigins(claims, context, { foldToTopLevel: true });
-    expect(folded).toEqual([{ key: `actor:${STATE}`, actorId: STATE, sourceId: null, claimIds: [1, 2] }]);
+    expect(folded).toEqual([
+      { key: `actor:${STATE}`, actorId: STATE, sourceId: null, reportedById: null, claimIds: [1, 2] },
+    ]);
     expect(originKeyOf(claims[0] ?? claim(0, null, 0), context, { foldToTopLevel: true })).toBe(
       `actor:${STATE}`,
     );
@@ -106,7 +111,13 @@ describe('independentOrigins', () => {
     const claims = [claim(1, ARMY, PAPER_1), claim(2, STATE, PAPER_1), claim(3, MINISTRY, PAPER_1)];
     const origins = independentOrigins(claims, context, { foldToTopLevel: true });
     expect(origins).toEqual([
-      { key: `actor:${MINISTRY}`, actorId: MINISTRY, sourceId: null, claimIds: [1, 2, 3] },
+      {
+        key: `actor:${MINISTRY}`,
+        actorId: MINISTRY,
+        sourceId: null,
+        reportedById: null,
+        claimIds: [1, 2, 3],
+      },
     ]);
   });
 
@@ -126,7 +137,7 @@ describe('independentOrigins', () => {
     const context = ctx([source(B, OUTLET_B), source(PAPER_1, OUTLET_C)]);
     const origins = independentOrigins([claim(1, null, B), claim(2, OUTLET_B, PAPER_1)], context);
     expect(origins).toEqual([
-      { key: `actor:${OUTLET_B}`, actorId: OUTLET_B, sourceId: null, claimIds: [1, 2] },
+      { key: `actor:${OUTLET_B}`, actorId: OUTLET_B, sourceId: null, reportedById: null, claimIds: [1, 2] },
     ]);
   });
 
@@ -148,7 +159,13 @@ describe('independentOrigins', () => {
     const claims = [claim(1, MINISTRY, PAPER_1), claim(2, ARMY, PAPER_1), claim(3, AGENCY, PAPER_1)];
     const origins = independentOrigins(claims, context);
     expect(origins).toEqual([
-      { key: `actor:${MINISTRY}`, actorId: MINISTRY, sourceId: null, claimIds: [1, 2, 3] },
+      {
+        key: `actor:${MINISTRY}`,
+        actorId: MINISTRY,
+        sourceId: null,
+        reportedById: null,
+        claimIds: [1, 2, 3],
+      },
     ]);
     // originKeyOf is the per-claim origin, before repeats collapsing.
     expect(claims.map((c) => originKeyOf(c, context))).toEqual([
@@ -174,8 +191,8 @@ describe('independentOrigins', () => {
     const context = ctx([source(ANON, null), source(B, OUTLET_B, ANON), source(C, null)]);
     const origins = independentOrigins([claim(1, null, ANON), claim(2, null, B), claim(3, null, C)], context);
     expect(origins).toEqual([
-      { key: `source:${ANON}`, actorId: null, sourceId: ANON, claimIds: [1, 2] },
-      { key: `source:${C}`, actorId: null, sourceId: C, claimIds: [3] },
+      { key: `source:${ANON}`, actorId: null, sourceId: ANON, reportedById: null, claimIds: [1, 2] },
+      { key: `source:${C}`, actorId: null, sourceId: C, reportedById: null, claimIds: [3] },
     ]);
   });
 
@@ -188,9 +205,9 @@ describe('independentOrigins', () => {
       context,
     );
     expect(origins).toEqual([
-      { key: 'source:999', actorId: null, sourceId: 999, claimIds: [1] },
-      { key: 'source:404', actorId: null, sourceId: 404, claimIds: [2] },
-      { key: `actor:${MINISTRY}`, actorId: MINISTRY, sourceId: null, claimIds: [3] },
+      { key: 'source:999', actorId: null, sourceId: 999, reportedById: null, claimIds: [1] },
+      { key: 'source:404', actorId: null, sourceId: 404, reportedById: null, claimIds: [2] },
+      { key: `actor:${MINISTRY}`, actorId: MINISTRY, sourceId: null, reportedById: null, claimIds: [3] },
     ]);
   });
 
@@ -207,8 +224,8 @@ describe('independentOrigins', () => {
       context,
     );
     expect(origins).toEqual([
-      { key: `actor:${AP}`, actorId: AP, sourceId: null, claimIds: [1, 2, 3] },
-      { key: `source:${ANON}`, actorId: null, sourceId: ANON, claimIds: [4] },
+      { key: `actor:${AP}`, actorId: AP, sourceId: null, reportedById: null, claimIds: [1, 2, 3] },
+      { key: `source:${ANON}`, actorId: null, sourceId: ANON, reportedById: null, claimIds: [4] },
     ]);
     expect(originKeyOf(claim(5, null, C), context)).toBe(`actor:${AP}`);
   });
@@ -224,8 +241,14 @@ describe('independentOrigins', () => {
     ];
     const origins = independentOrigins(claims, context);
     expect(origins).toEqual([
-      { key: `actor:${MINISTRY}`, actorId: MINISTRY, sourceId: null, claimIds: [4, 8, 9] },
-      { key: `actor:${OUTLET_C}`, actorId: OUTLET_C, sourceId: null, claimIds: [5, 7] },
+      {
+        key: `actor:${MINISTRY}`,
+        actorId: MINISTRY,
+        sourceId: null,
+        reportedById: null,
+        claimIds: [4, 8, 9],
+      },
+      { key: `actor:${OUTLET_C}`, actorId: OUTLET_C, sourceId: null, reportedById: null, claimIds: [5, 7] },
     ]);
     // Stable under reordering of the input and of the repeats pair.
     const reversed = independentOrigins([...claims].reverse(), { ...context, repeats: [[4, 9]] });
@@ -235,7 +258,9 @@ describe('independentOrigins', () => {
   it('counts duplicate claim ids once (first occurrence wins) and handles an empty list', () => {
     const context = ctx([source(PAPER_1, OUTLET_B)]);
     const origins = independentOrigins([claim(1, MINISTRY, PAPER_1), claim(1, ARMY, PAPER_1)], context);
-    expect(origins).toEqual([{ key: `actor:${MINISTRY}`, actorId: MINISTRY, sourceId: null, claimIds: [1] }]);
+    expect(origins).toEqual([
+      { key: `actor:${MINISTRY}`, actorId: MINISTRY, sourceId: null, reportedById: null, claimIds: [1] },
+    ]);
     expect(independentOrigins([], context)).toEqual([]);
   });
 
@@ -254,6 +279,172 @@ describe('independentOrigins', () => {
     expect(origins.map((o) => [o.key, o.claimIds.length])).toEqual([
       [`actor:${AP}`, n],
       [`actor:${5000 + n}`, n],
+    ]);
+  });
+});
+
+describe('independentOrigins: unnamed groups count per outlet that reported them', () => {
+  // Actors
+  const US = 10;
+  const US_OFFICIALS = 11;
+  const WSJ = 12;
+  const NYT = 13;
+  const REUTERS = 14;
+  const JNS = 15;
+  const RFERL = 16;
+  const WP = 17;
+  const YNET = 18;
+  const CHANNEL = 19;
+  // Sources
+  const JNS_STORY = 200;
+  const RFERL_STORY = 201;
+  const WP_STORY = 202;
+  const YNET_STORY = 203;
+  const REUTERS_STORY = 204;
+  const REUTERS_REPRINT = 205;
+  const LEAFLET = 206;
+  const LEAFLET_COPY = 207;
+
+  const relayed = (id: number, claimantId: number | null, sourceId: number, firstRelayId: number | null) => ({
+    ...claim(id, claimantId, sourceId),
+    firstRelayId,
+  });
+  const unnamed = new Set([US_OFFICIALS]);
+  const threeOutlets = ctx(
+    [
+      source(JNS_STORY, JNS),
+      source(RFERL_STORY, RFERL),
+      source(WP_STORY, WP),
+      source(YNET_STORY, YNET),
+      source(REUTERS_STORY, REUTERS),
+      source(REUTERS_REPRINT, WP, REUTERS_STORY),
+      source(LEAFLET, null),
+      source(LEAFLET_COPY, JNS, LEAFLET),
+    ],
+    { unnamedGroups: unnamed },
+  );
+
+  it("counts the WSJ's US officials printed by three papers as one origin, the NYT's and Reuters' own as two more", () => {
+    const claims = [
+      relayed(1, US_OFFICIALS, JNS_STORY, WSJ),
+      relayed(2, US_OFFICIALS, RFERL_STORY, WSJ),
+      relayed(3, US_OFFICIALS, WP_STORY, WSJ),
+      relayed(4, US_OFFICIALS, YNET_STORY, NYT),
+      relayed(5, US_OFFICIALS, REUTERS_STORY, null),
+    ];
+    expect(independentOrigins(claims, threeOutlets)).toEqual([
+      {
+        key: `actor:${US_OFFICIALS}@actor:${WSJ}`,
+        actorId: US_OFFICIALS,
+        sourceId: null,
+        reportedById: WSJ,
+        claimIds: [1, 2, 3],
+      },
+      {
+        key: `actor:${US_OFFICIALS}@actor:${NYT}`,
+        actorId: US_OFFICIALS,
+        sourceId: null,
+        reportedById: NYT,
+        claimIds: [4],
+      },
+      {
+        key: `actor:${US_OFFICIALS}@actor:${REUTERS}`,
+        actorId: US_OFFICIALS,
+        sourceId: null,
+        reportedById: REUTERS,
+        claimIds: [5],
+      },
+    ]);
+  });
+
+  it('counts the same group in a copy and in its original as one origin, reported by the original’s publisher', () => {
+    const claims = [
+      relayed(1, US_OFFICIALS, REUTERS_STORY, null),
+      relayed(2, US_OFFICIALS, REUTERS_REPRINT, null),
+    ];
+    expect(groups(independentOrigins(claims, threeOutlets))).toEqual([[1, 2]]);
+    expect(originKeyOf(claims[1] as OriginClaim, threeOutlets)).toBe(
+      `actor:${US_OFFICIALS}@actor:${REUTERS}`,
+    );
+  });
+
+  it('falls back to the copy root itself when no publisher is known', () => {
+    const claims = [relayed(1, US_OFFICIALS, LEAFLET, null), relayed(2, US_OFFICIALS, LEAFLET_COPY, null)];
+    expect(independentOrigins(claims, threeOutlets)).toEqual([
+      {
+        key: `actor:${US_OFFICIALS}@source:${LEAFLET}`,
+        actorId: US_OFFICIALS,
+        sourceId: LEAFLET,
+        reportedById: null,
+        claimIds: [1, 2],
+      },
+    ]);
+  });
+
+  it('keeps the named rule for named actors and identifiable groups, whatever relayed or printed them', () => {
+    // CHANNEL is a group not in `unnamedGroups`: marked identifiable, it is one body like a ministry.
+    const claims = [
+      relayed(1, CHANNEL, JNS_STORY, WSJ),
+      relayed(2, CHANNEL, YNET_STORY, NYT),
+      relayed(3, US, WP_STORY, WSJ),
+      relayed(4, US, RFERL_STORY, null),
+    ];
+    expect(independentOrigins(claims, threeOutlets).map((o) => [o.key, o.claimIds])).toEqual([
+      [`actor:${CHANNEL}`, [1, 2]],
+      [`actor:${US}`, [3, 4]],
+    ]);
+  });
+
+  it('keeps an outlet’s own voice apart from the anonymous officials it quotes, and the officials apart from a named claimant', () => {
+    const claims = [
+      claim(1, null, REUTERS_STORY),
+      relayed(2, US_OFFICIALS, REUTERS_STORY, null),
+      relayed(3, US, REUTERS_STORY, null),
+    ];
+    expect(independentOrigins(claims, threeOutlets).map((o) => o.key)).toEqual([
+      `actor:${REUTERS}`,
+      `actor:${US_OFFICIALS}@actor:${REUTERS}`,
+      `actor:${US}`,
+    ]);
+  });
+
+  it('folds both the group and the outlet that reported it with foldToTopLevel, never merging two outlets', () => {
+    const NEWS_CORP = 30;
+    const actorParents = new Map<number, number | null>([
+      [US_OFFICIALS, US],
+      [WSJ, NEWS_CORP],
+      [NYT, null],
+    ]);
+    const context = { ...threeOutlets, actorParents };
+    const claims = [
+      relayed(1, US_OFFICIALS, JNS_STORY, WSJ),
+      relayed(2, US_OFFICIALS, YNET_STORY, NYT),
+      relayed(3, US, WP_STORY, null),
+    ];
+    expect(independentOrigins(claims, context, { foldToTopLevel: true }).map((o) => o.key)).toEqual([
+      `actor:${US}@actor:${NEWS_CORP}`,
+      `actor:${US}@actor:${NYT}`,
+      `actor:${US}`,
+    ]);
+    expect(originOf(claims[0] as OriginClaim, context)).toEqual({
+      key: `actor:${US_OFFICIALS}@actor:${WSJ}`,
+      actorId: US_OFFICIALS,
+      sourceId: null,
+      reportedById: WSJ,
+    });
+  });
+
+  it('still collapses unnamed-group claims linked by repeats into one origin', () => {
+    const context = { ...threeOutlets, repeats: [[4, 1]] as const };
+    const claims = [relayed(1, US_OFFICIALS, JNS_STORY, WSJ), relayed(4, US_OFFICIALS, YNET_STORY, NYT)];
+    expect(independentOrigins(claims, context)).toEqual([
+      {
+        key: `actor:${US_OFFICIALS}@actor:${WSJ}`,
+        actorId: US_OFFICIALS,
+        sourceId: null,
+        reportedById: WSJ,
+        claimIds: [1, 4],
+      },
     ]);
   });
 });

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import supertest from 'supertest';
 import { expect } from 'vitest';
@@ -20,18 +23,28 @@ export interface TestContext {
   close(): Promise<void>;
 }
 
-/** A fresh app on its own in-memory database, migrated with the real migrations; optionally seeded. */
+/**
+ * A fresh app on its own in-memory database, migrated with the real migrations; optionally seeded. With
+ * `onDisk`, the database is a file in a temporary folder (removed on close), for what an in-memory database
+ * cannot show: other connections, such as the search workers' (`databasePath` is then that file).
+ */
 export async function buildTestApp(
-  options: Omit<BuildAppOptions, 'databasePath'> & { seed?: boolean; databasePath?: string } = {},
-): Promise<TestContext> {
-  const { seed, ...appOptions } = options;
+  options: Omit<BuildAppOptions, 'databasePath'> & {
+    seed?: boolean;
+    onDisk?: boolean;
+    databasePath?: string;
+  } = {},
+): Promise<TestContext & { databasePath: string }> {
+  const { seed, onDisk, ...appOptions } = options;
+  const folder = onDisk ? mkdtempSync(join(tmpdir(), 'claimledger-test-')) : null;
+  const databasePath = folder ? join(folder, 'test.db') : (appOptions.databasePath ?? ':memory:');
   // Tests send bursts from one address and key; the rate-limit tests set their own limit.
   const app = await buildApp({
-    databasePath: ':memory:',
     rateLimitMax: 1_000_000,
     // Tests never ask real DNS: webhook URLs name IP addresses, or a test hands in its own resolver.
     webhookResolver: offlineResolver,
     ...appOptions,
+    databasePath,
   });
   if (seed) loadSeedFile(app.db);
   const service = createKeysService(app.db);
@@ -46,7 +59,11 @@ export async function buildTestApp(
     api: supertest.agent(app.server).set('authorization', `Bearer ${keys.admin}`),
     anonymous: supertest.agent(app.server),
     keys,
-    close: () => app.close(),
+    databasePath,
+    close: async () => {
+      await app.close();
+      if (folder) rmSync(folder, { recursive: true, force: true });
+    },
   };
 }
 

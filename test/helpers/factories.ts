@@ -36,7 +36,7 @@ export const createClaim = (api: supertest.Agent, body: { sourceId: number } & R
 
 export const createAttribution = (
   api: supertest.Agent,
-  body: { eventId: number; actorId: number; claimId: number } & Record<string, unknown>,
+  body: { eventId: number; actorId?: number | null; claimId: number } & Record<string, unknown>,
 ) => post(api, '/attributions', { position: 'asserts', ...body });
 
 export const createClaimLink = (

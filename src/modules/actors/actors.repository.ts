@@ -31,6 +31,28 @@ function reliabilityColumns(input: ActorPatch['reliability']) {
     : {};
 }
 
+/**
+ * Every kind but `group` is one identifiable body; a group is unnamed unless marked identifiable (and becomes
+ * unnamed again when its kind is changed to `group` without saying).
+ */
+function identifiableOf(
+  kind: Actor['kind'],
+  wanted: boolean | undefined,
+  current: boolean | undefined,
+): boolean {
+  if (kind !== 'group') {
+    if (wanted === false) {
+      throw fieldProblem(
+        'INCONSISTENT_FIELDS',
+        '/identifiable',
+        `Only a group can be an unnamed collective; an actor of kind ${kind} is always identifiable.`,
+      );
+    }
+    return true;
+  }
+  return wanted ?? current ?? false;
+}
+
 const searchTextOf = (a: { name: string; aliases: string[] }) =>
   [a.name, ...a.aliases].join('\n').toLowerCase();
 
@@ -45,6 +67,7 @@ export function createActorsRepository(db: Db) {
         parentId: actors.parentId,
         description: actors.description,
         wikidataId: actors.wikidataId,
+        identifiable: actors.identifiable,
         reliabilityGrade: actors.reliabilityGrade,
         reliabilityGradedBy: actors.reliabilityGradedBy,
         reliabilityGradedAt: actors.reliabilityGradedAt,
@@ -127,6 +150,7 @@ export function createActorsRepository(db: Db) {
             parentId: input.parentId ?? null,
             description: input.description ?? null,
             wikidataId: input.wikidataId ?? null,
+            identifiable: identifiableOf(input.kind, input.identifiable, undefined),
             ...reliabilityColumns(input.reliability),
             searchText: searchTextOf({ name: input.name, aliases }),
             createdAt: now,
@@ -154,11 +178,18 @@ export function createActorsRepository(db: Db) {
         }
         checkWikidataFree(patch.wikidataId, id);
         const { reliability, ...fields } = patch;
+        const kind = patch.kind ?? current.kind;
+        const identifiable = identifiableOf(
+          kind,
+          patch.identifiable,
+          kind === current.kind ? current.identifiable : undefined,
+        );
         const name = patch.name ?? current.name;
         const aliases = patch.aliases ?? current.aliases;
         db.update(actors)
           .set({
             ...fields,
+            identifiable,
             ...reliabilityColumns(reliability),
             searchText: searchTextOf({ name, aliases }),
             updatedAt: nowIso(),

@@ -9,8 +9,15 @@ export const ActorRefSchema = z
   .object({ id: z.number().int(), name: z.string(), kind: z.enum(actors.kind.enumValues) })
   .meta({ id: 'ActorRef', description: 'An actor, named in place.' });
 
+const IDENTIFIABLE =
+  'Whether the actor is one identifiable body. Always true except for a `group`, which is an unnamed collective ' +
+  '("US officials", "sources familiar with the matter") unless marked identifiable (a named channel, a named ' +
+  'committee). The independence rule counts the claims of an unnamed group once per outlet that reported them; ' +
+  'an identifiable one is one origin, like a ministry.';
+
 export const ActorSchema = createSelectSchema(actors, {
   aliases: z.array(z.string()),
+  identifiable: (s) => s.describe(IDENTIFIABLE),
 })
   .omit({
     searchText: true,
@@ -40,6 +47,13 @@ const writable = createInsertSchema(actors, {
   aliases: () => z.array(name(300)).max(50).describe('Other names and spellings; searched by `?q=`.'),
   parentId: () => idSchema.nullable().describe('The actor this one belongs to (a ministry -> its state).'),
   description: () => text(5000).nullable(),
+  identifiable: () =>
+    z
+      .boolean()
+      .optional()
+      .describe(
+        `${IDENTIFIABLE} Only a \`group\` may be false; by default a group is unnamed (false), any other kind true.`,
+      ),
   wikidataId: () =>
     z
       .string()
@@ -47,7 +61,15 @@ const writable = createInsertSchema(actors, {
       .nullable()
       .describe('Wikidata item id, e.g. `Q794`.'),
 })
-  .pick({ name: true, kind: true, aliases: true, parentId: true, description: true, wikidataId: true })
+  .pick({
+    name: true,
+    kind: true,
+    aliases: true,
+    parentId: true,
+    description: true,
+    wikidataId: true,
+    identifiable: true,
+  })
   .extend({
     reliability: Reliability.input
       .nullable()

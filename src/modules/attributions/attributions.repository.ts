@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, isNull, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { actors, attributions, claims, events } from '../../db/schema.js';
-import { problem } from '../../errors.js';
+import { type FieldError, ProblemError, problem } from '../../errors.js';
 import { type Page, toPage } from '../../lib/pagination.js';
 import { requireReference } from '../../lib/references.js';
 import { retractionOf } from '../../lib/retraction.js';
@@ -17,6 +17,36 @@ export interface AttributionFilter {
   includeRetracted?: boolean | undefined;
   after?: number | undefined;
   limit: number;
+}
+
+/**
+ * An attribution names the actor held responsible, except with position `no_attribution`, which names nobody.
+ * Errors point at the fields the request sent (both, when it sent both).
+ */
+function checkActorAndPosition(
+  row: { actorId: number | null; position: Attribution['position'] },
+  sent: { actorId: boolean; position: boolean },
+): void {
+  const named = row.actorId !== null;
+  const unattributed = row.position === 'no_attribution';
+  if (named !== unattributed) return;
+  const detail = named
+    ? `Position no_attribution names nobody, but actor ${row.actorId} is named: leave actorId out (or null), or choose another position.`
+    : `Position ${row.position} needs the actor held responsible (actorId); when the claim names nobody, use position no_attribution.`;
+  const errors: FieldError[] = [];
+  if (sent.actorId || !sent.position)
+    errors.push({
+      in: 'body',
+      pointer: '/actorId',
+      message: named ? 'Must be null with position no_attribution' : `Required with position ${row.position}`,
+    });
+  if (sent.position)
+    errors.push({
+      in: 'body',
+      pointer: '/position',
+      message: named ? `Actor ${row.actorId} is named` : 'No actor is named: only no_attribution fits',
+    });
+  throw new ProblemError('INCONSISTENT_FIELDS', detail, { errors });
 }
 
 export function createAttributionsRepository(db: Db) {
@@ -42,7 +72,7 @@ export function createAttributionsRepository(db: Db) {
       })
       .from(attributions)
       .innerJoin(events, eq(events.id, attributions.eventId))
-      .innerJoin(actors, eq(actors.id, attributions.actorId));
+      .leftJoin(actors, eq(actors.id, attributions.actorId));
 
   function toAttributions(rows: ReturnType<ReturnType<typeof select>['all']>): Attribution[] {
     const carried = claimsRepo.byIds(rows.map((r) => r.claimId));
@@ -54,7 +84,10 @@ export function createAttributionsRepository(db: Db) {
         role: r.role,
         position: r.position,
         event: { id: r.eventId, title: r.eventTitle },
-        actor: { id: r.actorId, name: r.actorName, kind: r.actorKind },
+        actor:
+          r.actorId !== null && r.actorName !== null && r.actorKind !== null
+            ? { id: r.actorId, name: r.actorName, kind: r.actorKind }
+            : null,
         claim,
         retraction: retractionOf(r),
         createdAt: r.createdAt,
@@ -70,7 +103,7 @@ export function createAttributionsRepository(db: Db) {
   }
 
   function checkUnique(
-    row: { claimId: number; eventId: number; actorId: number; role: string },
+    row: { claimId: number; eventId: number; actorId: number | null; role: string },
     exceptId?: number,
   ) {
     const twin = db
@@ -80,15 +113,16 @@ export function createAttributionsRepository(db: Db) {
         and(
           eq(attributions.claimId, row.claimId),
           eq(attributions.eventId, row.eventId),
-          eq(attributions.actorId, row.actorId),
+          row.actorId === null ? isNull(attributions.actorId) : eq(attributions.actorId, row.actorId),
           eq(attributions.role, row.role as Attribution['role']),
         ),
       )
       .get();
     if (twin && twin.id !== exceptId) {
+      const who = row.actorId === null ? 'no actor named' : `actor ${row.actorId}`;
       throw problem(
         'DUPLICATE',
-        `Attribution ${twin.id} already records this: claim ${row.claimId}, event ${row.eventId}, actor ${row.actorId}, role ${row.role}.`,
+        `Attribution ${twin.id} already records this: claim ${row.claimId}, event ${row.eventId}, ${who}, role ${row.role}.`,
       );
     }
   }
@@ -102,6 +136,17 @@ export function createAttributionsRepository(db: Db) {
       const where: (SQL | undefined)[] = [];
       if (filter.event !== undefined) where.push(eq(attributions.eventId, filter.event));
       if (filter.actor !== undefined) where.push(eq(attributions.actorId, filter.actor));
+      if (filter.actor !== undefined && filter.position === 'no_attribution') {
+        throw problem(
+          'BAD_REQUEST',
+          'Position no_attribution names no actor, so it cannot be combined with an actor filter.',
+          {
+            errors: [
+              { in: 'query', pointer: '/position', message: 'no_attribution cannot be combined with actor' },
+            ],
+          },
+        );
+      }
       if (filter.position) where.push(eq(attributions.position, filter.position));
       if (filter.claim !== undefined) where.push(eq(attributions.claimId, filter.claim));
       if (!filter.includeRetracted) where.push(isNull(attributions.retractedAt));
@@ -116,8 +161,9 @@ export function createAttributionsRepository(db: Db) {
 
     create(input: AttributionInput): Attribution {
       return db.transaction(() => {
+        const row = { ...input, actorId: input.actorId ?? null, role: input.role ?? 'perpetrator' };
+        checkActorAndPosition(row, { actorId: true, position: true });
         checkRefs(input);
-        const row = { ...input, role: input.role ?? 'perpetrator' };
         checkUnique(row);
         const now = nowIso();
         const { id } = db
@@ -133,8 +179,10 @@ export function createAttributionsRepository(db: Db) {
       return db.transaction(() => {
         const current = db.select().from(attributions).where(eq(attributions.id, id)).get();
         if (!current) return null;
+        const merged = { ...current, ...patch };
+        checkActorAndPosition(merged, { actorId: 'actorId' in patch, position: 'position' in patch });
         checkRefs(patch);
-        checkUnique({ ...current, ...patch }, id);
+        checkUnique(merged, id);
         db.update(attributions)
           .set({ ...patch, updatedAt: nowIso() })
           .where(eq(attributions.id, id))

@@ -48,20 +48,30 @@ export const crossCheckRoutes: FastifyPluginAsyncZod = async (app) => {
       description:
         'For each actor held responsible (or pointedly not), the attributions grouped by position, each with its claim, ' +
         'claimant, source, chain and quote; the raw count beside the number of independent origins, and the origins ' +
-        `themselves. Claims by a party to the event (or a body under one) are flagged as interested. ${INDEPENDENCE_RULE}`,
+        'themselves. Attributions that name nobody (`no_attribution`: "did not say who it suspected") have a row of their ' +
+        'own, last, counted the same way. `rollUp=true` folds the actors held responsible into their top-level ancestor ' +
+        '(the Mossad into Israel), each entry keeping the actor it named. Claims by a party to the event (or a body under ' +
+        'one), including a source’s own voice when its publisher is one, are flagged as interested. ' +
+        'The board is cached until a committed write touches its event, claims, attributions, links, sources or actors; ' +
+        `the \`Cache-Status\` header says whether this answer came from the cache. ${INDEPENDENCE_RULE}`,
       params: idParams('eventId'),
       querystring: BoardQuery,
       response: { 200: AttributionBoardSchema, 304: notModified, ...problemResponses(400, 404) },
     },
     handler: async (request, reply) => {
       const { eventId } = request.params;
-      const { foldToTopLevel, entries } = request.query;
+      const { foldToTopLevel, rollUp, entries } = request.query;
       // Cached serialized, with its ETag: for a large event, hashing and serializing the board cost more
       // than the rest of serving it again.
-      const cached = app.viewCache.get(`board:${eventId}:${foldToTopLevel}:${entries}`, () => {
-        const board = service.board(eventId, request.query);
-        return board && { json: serializeBoard(board), etag: etagOf(board) };
-      });
+      const { value: cached, hit } = app.viewCache.get(
+        `board:${eventId}:${foldToTopLevel}:${rollUp}:${entries}`,
+        () => {
+          const { board, dependsOn } = service.board(eventId, request.query);
+          return { value: board && { json: serializeBoard(board), etag: etagOf(board) }, dependsOn };
+        },
+      );
+      // RFC 9211: whether the answer came from the cache.
+      reply.header('cache-status', hit ? 'claimledger; hit' : 'claimledger; fwd=miss; stored');
       if (!cached) throw eventNotFound(eventId);
       reply.header('etag', cached.etag);
       if (isNotModified(request, cached.etag)) return reply.code(304).send();
@@ -133,7 +143,9 @@ export const crossCheckRoutes: FastifyPluginAsyncZod = async (app) => {
       tags,
       summary: 'An event’s claims in the order they were made',
       description:
-        'Ordered by `statedAt`, falling back to the source’s `publishedAt`, with the precision known; undated claims last.',
+        'Ordered by `statedAt`, falling back to the source’s `publishedAt`, with the precision known; undated claims last. ' +
+        'A statement one origin repeated (the same words in copies of a source, or claims linked by `repeats`) is one ' +
+        'entry at its earliest time, listing in `alsoAppearedIn` where else it appeared; `groupRepeats=false` lists every claim.',
       params: idParams('eventId'),
       querystring: TimelineQuery,
       response: listResponses(TimelinePage, 400, 404),
@@ -163,8 +175,8 @@ export const crossCheckRoutes: FastifyPluginAsyncZod = async (app) => {
       summary: 'The provenance chain of a claim',
       description:
         'Claimant -> each actor it was reported via -> the source’s publisher -> the source (with its hash and whether ' +
-        'the text still matches it), the quote and whether it verifies, the claim’s links in and out, and the ' +
-        'attributions it carries.',
+        'the text still matches it), the quote and whether it verifies, the claim’s links in and out, the ' +
+        'attributions it carries, and the independent origin the attribution board counts it under (`origin`).',
       params: idParams('claimId'),
       response: { 200: ProvenanceSchema, 304: notModified, ...problemResponses(400, 404) },
     },

@@ -11,7 +11,6 @@ import type { ClaimSchema } from '../../../modules/claims/claims.schemas.js';
 import type {
   AttributionBoardSchema,
   BoardEntrySchema,
-  BoardPositionSchema,
   OriginSchema,
   ProvenanceSchema,
   TimelineEntrySchema,
@@ -52,24 +51,13 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-// The board, widened to the contract of issue 9 (branch wt-board), which this branch does not have yet:
-// `?rollUp=true` folds actors held responsible into their top-level ancestor, each entry keeping which
-// subordinate it named; an attribution may hold no one responsible (position `no_attribution`), shown in
-// a row of its own (here: a row whose actor is null). The desk reads both defensively.
+// The board: `?rollUp=true` folds actors held responsible into their top-level ancestor, each entry keeping
+// which subordinate it named (`heldActor`); an attribution may hold no one responsible (position
+// `no_attribution`), shown in a row of its own whose actor is null.
+export type AttributionBoard = z.output<typeof AttributionBoardSchema>;
+export type BoardActor = AttributionBoard['actors'][number];
+export type BoardPosition = BoardActor['positions'][number];
 export type BoardEntry = z.output<typeof BoardEntrySchema>;
-export type BoardPosition = Omit<z.output<typeof BoardPositionSchema>, 'position'> & {
-  position: z.output<typeof BoardPositionSchema>['position'] | 'no_attribution';
-};
-type ServerBoard = z.output<typeof AttributionBoardSchema>;
-type ServerBoardActor = ServerBoard['actors'][number];
-export interface BoardActor extends Omit<ServerBoardActor, 'actor' | 'positions'> {
-  actor: ServerBoardActor['actor'] | null;
-  positions: BoardPosition[];
-}
-export interface AttributionBoard extends Omit<ServerBoard, 'actors'> {
-  rollUp?: boolean;
-  actors: BoardActor[];
-}
 export type AttributionPosition = BoardPosition['position'];
 
 // Candidates (issue 8, branch wt-intake), written to the contract in notes/coordination.md until the

@@ -178,7 +178,9 @@ function Chain({ provenance }: { provenance: Provenance }) {
           <ul>
             {provenance.attributions.map((a) => (
               <li key={a.id}>
-                {humanize(a.position)}: {a.actor.name} as {humanize(a.role)} for{' '}
+                {a.actor
+                  ? `${humanize(a.position)}: ${a.actor.name} as ${humanize(a.role)} for `
+                  : 'Holds no one responsible for '}
                 <a href={eventHref(a.event.id)}>{a.event.title}</a>
               </li>
             ))}

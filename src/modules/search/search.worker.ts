@@ -1,0 +1,79 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { openReadOnlyDatabase } from '../../db/client.js';
+import { ProblemError } from '../../errors.js';
+import { createSearchRepository } from './search.repository.js';
+import { render, type SearchJob, type SearchReply } from './search.service.js';
+
+// A search worker: its own read-only connection, one query at a time, so that no query can hold up the
+// service's event loop. See search.service.ts for how queries reach it.
+const port = parentPort;
+if (!port) throw new Error('search.worker.ts runs as a worker thread');
+const db = openReadOnlyDatabase((workerData as { databasePath: string }).databasePath);
+const repository = createSearchRepository(db);
+
+port.on('message', (message: SearchJob | { close: true }) => {
+  if ('close' in message) {
+    db.$client.close();
+    port.close();
+    return;
+  }
+  let reply: SearchReply;
+  try {
+    reply = {
+      id: message.id,
+      ok: true,
+      answer: render(repository.search(message.filter, message.deadline, message.budgetMs)),
+    };
+  } catch (error) {
+    reply =
+      error instanceof ProblemError
+        ? {
+            id: message.id,
+            ok: false,
+            problem: { code: error.code, detail: error.message, extras: error.extras },
+          }
+        : {
+            id: message.id,
+            ok: false,
+            error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+          };
+  }
+  port.postMessage(reply);
+});
+// The first search a thread answers compiles the code that reads and serializes hits (tens of milliseconds):
+// done before the worker says it is ready, so that no query pays for it.
+const actor = { id: 1, name: 'Warm-up', kind: 'group' as const };
+const source = { id: 1, title: 'Warm-up', url: null, publishedAt: null };
+const claim = {
+  id: 1,
+  text: 'Warm-up',
+  stance: 'asserts' as const,
+  modality: 'paraphrase' as const,
+  statedAt: null,
+  statedAtPrecision: null,
+  claimant: actor,
+  source,
+  event: { id: 1, title: 'Warm-up' },
+  reportedVia: [actor],
+  quote: { exact: 'Warm-up', prefix: '', suffix: '', start: 0, end: 7, verified: true },
+  credibility: null,
+  retraction: null,
+  createdAt: '2023-01-01T00:00:00.000Z',
+  updatedAt: '2023-01-01T00:00:00.000Z',
+};
+const hit = { rank: null, snippet: 'Warm-up', highlights: [[0, 4]] as [number, number][] };
+for (let i = 0; i < 3; i++) {
+  render({
+    data: [
+      { kind: 'claim', ...hit, claim, source },
+      { kind: 'source', ...hit, claim: null, source },
+    ],
+    next: { order: 'newest', before: 1 },
+    order: 'newest',
+    complete: true,
+    ranked: null,
+    notice: null,
+  });
+  repository.search({ q: 'warm', order: 'newest', limit: 20 }, Date.now() + 1000, 1000);
+}
+port.postMessage({ ready: true });
