@@ -1,0 +1,665 @@
+/**
+ * Candidate extraction: finds the statements a document attributes to someone, who made them, how (stance,
+ * modality), through whom (reportedVia) and whom they hold responsible. Pure: the actors to resolve against are
+ * handed in, nothing is read or written.
+ *
+ * The passes, after the Gender Gap Tracker's quote extractor and Quootstrap's surface patterns:
+ * 1. reporting clauses around a cue (`"Q," S said`, `S said (that) ...`, `..., S reported`, `according to S`,
+ *    `S told X`, `X quoted S as saying`, `..., saying ...`, `S declined to comment`, `S blamed X`, ...);
+ * 2. quotes that follow a speaker's quote without a cue of their own inherit that speaker;
+ * 3. bare quoted spans with no speaker in reach are left out: nothing is attributed to no one.
+ * Sentences, tokens, parts of speech and lemmas come from wink-nlp's English model; text that does not read as
+ * English yields no candidates.
+ */
+import { createHash } from 'node:crypto';
+import { anchorQuote, codePointLength } from '../quote-anchor.js';
+import { type ActorMatch, createResolver, foldName, guessKind, nameKey, type Resolver } from './actors.js';
+import { positionOf, responsiblePhrases, stanceOf } from './assess.js';
+import { DOCUMENT_NOUNS, MEDIA_WORDS, PERSON_TITLES, VAGUE_QUALIFIERS } from './lexicon.js';
+import { looksEnglish, type Paragraph, paragraphsOf, type Sentence, sentencesOf, type Token } from './nlp.js';
+import { findQuotes, type QuotedSpan } from './quotes.js';
+import { phraseStartingAt, type RawStatement, statementsOf, type TokenRange, type Unit } from './rules.js';
+import type {
+  ActorKind,
+  ActorRef,
+  AttributionProposal,
+  ExtractedCandidate,
+  KnownActor,
+  RelayProposal,
+  SpeakerProposal,
+  Stance,
+} from './types.js';
+
+export type * from './types.js';
+
+/** Below this score a known actor is offered as an alternative, not as the speaker. */
+export const RESOLVED_SCORE = 0.55;
+const MAX_ALTERNATIVES = 3;
+const MIN_BARE_QUOTE_WORDS = 5;
+
+interface Mention {
+  at: number;
+  unit: number;
+  paragraph: number;
+  actor: KnownActor | null;
+  text: string;
+  kind: ActorKind;
+  /** Whether the mention opens its sentence (a subject, for "he" in the next one). */
+  leading: boolean;
+}
+
+interface Resolved {
+  speaker: SpeakerProposal;
+  kind: ActorKind;
+  relays: RelayProposal[];
+  paragraph: number;
+  unit: number;
+}
+
+const ref = (a: KnownActor): ActorRef => ({ id: a.id, name: a.name, kind: a.kind });
+
+function unitsOf(paragraph: Paragraph, sentences: Sentence[], quotes: QuotedSpan[], first: number): Unit[] {
+  const inPara = quotes.filter((q) => q.paragraph === paragraph.index);
+  for (const s of sentences) {
+    for (const t of s.tokens) {
+      const q = inPara.find((x) => t.start >= x.open && t.end <= x.close);
+      if (q) t.quote = q.index;
+    }
+  }
+  const units: Unit[] = [];
+  let current: Token[] = [];
+  for (let i = 0; i < sentences.length; i++) {
+    const s = sentences[i] as Sentence;
+    current.push(...s.tokens);
+    const next = sentences[i + 1];
+    const bridged =
+      next !== undefined && inPara.some((q) => q.open < s.end && q.close > next.start && q.close > s.end);
+    if (!bridged) {
+      const a = current[0] as Token;
+      const b = current[current.length - 1] as Token;
+      units.push({
+        paragraph: paragraph.index,
+        index: first + units.length,
+        tokens: current,
+        start: a.start,
+        end: b.end,
+      });
+      current = [];
+    }
+  }
+  return units;
+}
+
+const PERSON_NAME_STOP =
+  /^(east|west|north|south|middle|gulf|sea|city|province|street|square|council|nations|day|war|court|house|news|times|post|journal|agency|ministry|forces|army|corps|guard|republic|state|states|union|international|media|tv|bank|party|program|centre|center|airport|port|river|mountains?)$/i;
+
+function mentionsOf(units: Unit[], resolver: Resolver): Mention[] {
+  const out: Mention[] = [];
+  for (const unit of units) {
+    const { tokens } = unit;
+    const starts: number[] = [];
+    let s = 0;
+    tokens.forEach((_t, i) => {
+      if (i > 0 && /^[.!?]$/.test((tokens[i - 1] as Token).value)) s = i;
+      starts.push(s);
+    });
+    const leading = (i: number, slack: number) => i - (starts[i] ?? 0) <= slack;
+    const covered = new Set<number>();
+    // Names of known actors, longest first: "the Iranian Defense Ministry", "Hossein Amir-Abdollahian".
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i] as Token;
+      if (!/^[\p{Lu}\p{N}]/u.test(t.value) && t.lower !== 'the') continue;
+      for (let n = Math.min(8, tokens.length - i); n >= 1; n--) {
+        const window = tokens.slice(i, i + n);
+        const last = window[window.length - 1] as Token;
+        if (
+          !/^[\p{Lu}\p{N}]/u.test(last.value) &&
+          !/^(ministry|officials|military|channels|forces)$/i.test(last.value)
+        )
+          continue;
+        const text = window.map((w) => w.value).join(' ');
+        const m = resolver.exact(text);
+        if (m && m.score >= 0.8) {
+          out.push({
+            at: t.start,
+            unit: unit.index,
+            paragraph: unit.paragraph,
+            actor: m.actor,
+            text,
+            kind: m.actor.kind,
+            leading: leading(i, 1),
+          });
+          for (let k = i; k < i + n; k++) covered.add(k);
+          i += n - 1;
+          break;
+        }
+      }
+    }
+    // Names no actor has yet: "Iran's Intelligence Ministry", "Ziyad al-Nakhalah".
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i] as Token;
+      if (t.pos !== 'PROPN' || t.quote >= 0 || covered.has(i) || !/^\p{Lu}/u.test(t.value)) continue;
+      let j = i;
+      const inName = (k: number) => {
+        const x = tokens[k];
+        if (!x || covered.has(k)) return false;
+        if (x.pos === 'PROPN' && /^\p{Lu}/u.test(x.value)) return true;
+        return x.value === '-' && tokens[k + 1]?.pos === 'PROPN';
+      };
+      while (inName(j)) j++;
+      const run = tokens.slice(i, j);
+      const text = run
+        .map((w) => w.value)
+        .join(' ')
+        .replace(/ - /g, '-');
+      if (run.some((w) => w.lower === 'ministry')) {
+        out.push({
+          at: t.start,
+          unit: unit.index,
+          paragraph: unit.paragraph,
+          actor: null,
+          text,
+          kind: 'government_body',
+          leading: leading(i, 1),
+        });
+      } else if (!run.some((w) => PERSON_NAME_STOP.test(w.value))) {
+        const titled = i > 0 && PERSON_TITLES.has((tokens[i - 1] as Token).lower);
+        const words = run.filter((w) => !PERSON_TITLES.has(w.lower) && w.value !== '-');
+        if ((words.length >= 2 && words.length <= 4) || (titled && words.length >= 1)) {
+          const name = run
+            .filter((w) => !PERSON_TITLES.has(w.lower))
+            .map((w) => w.value)
+            .join(' ')
+            .replace(/ - /g, '-');
+          out.push({
+            at: t.start,
+            unit: unit.index,
+            paragraph: unit.paragraph,
+            actor: null,
+            text: name,
+            kind: 'person',
+            leading: leading(i, 2),
+          });
+        }
+      }
+      i = Math.max(i, j - 1);
+    }
+  }
+  return out.sort((a, b) => a.at - b.at);
+}
+
+const GENERIC_HEADS: Record<string, ActorKind | 'document' | 'person'> = {
+  ministry: 'government_body',
+  department: 'government_body',
+  government: 'government_body',
+  mission: 'government_body',
+  embassy: 'government_body',
+  military: 'military',
+  army: 'military',
+  forces: 'military',
+  force: 'military',
+  agency: 'media_outlet',
+  newspaper: 'media_outlet',
+  broadcaster: 'media_outlet',
+  outlet: 'media_outlet',
+  journal: 'media_outlet',
+  paper: 'media_outlet',
+  daily: 'media_outlet',
+};
+
+/** Extracts candidate statements from a document's text. */
+export function extractCandidates(text: string, actors: readonly KnownActor[]): ExtractedCandidate[] {
+  const paragraphs = paragraphsOf(text);
+  if (!looksEnglish(text.split(/\s+/))) return [];
+  const quotes = findQuotes(text, paragraphs);
+  const resolver = createResolver(actors);
+  const units: Unit[] = [];
+  for (const p of paragraphs) {
+    if (!looksEnglish(p.text.split(/\s+/))) continue;
+    units.push(...unitsOf(p, sentencesOf(p), quotes, units.length));
+  }
+  const mentions = mentionsOf(units, resolver);
+
+  const raws: RawStatement[] = [];
+  for (const unit of units) {
+    const found = statementsOf(unit).sort((a, b) => a.content.from - b.content.from);
+    raws.push(...found);
+    // Pass 2: a quote standing on its own, right after a statement, is the same speaker's.
+    const covered = (q: QuotedSpan) =>
+      found.some(
+        (s) => spanOf(unit, s.content).start < q.innerEnd && spanOf(unit, s.content).end > q.innerStart,
+      );
+    const own = unit.tokens.filter((t) => t.quote < 0 && /\p{L}/u.test(t.value)).length;
+    if (found.length === 0 && own <= 3) {
+      for (const q of quotes) {
+        if (q.paragraph !== unit.paragraph || q.innerStart < unit.start || q.innerEnd > unit.end + 1)
+          continue;
+        if (q.words < MIN_BARE_QUOTE_WORDS || covered(q)) continue;
+        const from = unit.tokens.findIndex((t) => t.quote === q.index && t.start >= q.innerStart);
+        let to = from;
+        while (
+          to < unit.tokens.length &&
+          (unit.tokens[to] as Token).quote === q.index &&
+          (unit.tokens[to] as Token).end <= q.innerEnd
+        )
+          to++;
+        while (to - 1 > from && /^[,;:]$/.test((unit.tokens[to - 1] as Token).value)) to--;
+        if (from < 0 || to <= from) continue;
+        raws.push({
+          rule: 'continued_quote',
+          unit,
+          content: { from, to },
+          cue: { from, to: from },
+          speaker: { kind: 'same_as_previous', fallback: null },
+          relays: [],
+          heldResponsible: [],
+        });
+      }
+    }
+  }
+
+  // Whom the document holds responsible anywhere, in any voice: a no-comment from that party is about it.
+  const suspects = new Set<number>();
+  for (const unit of units) {
+    for (const np of responsiblePhrases(unit.tokens, { from: 0, to: unit.tokens.length })) {
+      const best = resolver.resolve(phraseText(text, unit, np))[0];
+      if (best && best.score >= RESOLVED_SCORE) suspects.add(resolver.topOf(best.actor).id);
+    }
+  }
+
+  const out: ExtractedCandidate[] = [];
+  let prev: Resolved | null = null;
+  const taken: { start: number; end: number }[] = [];
+  for (const raw of raws) {
+    const unit = raw.unit;
+    const content = spanOf(unit, raw.content);
+    if (content.end <= content.start) continue;
+    if (taken.some((t) => overlapsMost(t, content))) continue;
+    const resolved = resolveSpeaker(raw, text, resolver, mentions, prev);
+    if (resolved === null) continue;
+    const contentText = text.slice(content.start, content.end);
+    const cue =
+      raw.cue.to > raw.cue.from ? spanOf(unit, raw.cue) : { start: content.start, end: content.start };
+    const cueLemma = unit.tokens[raw.cue.from]?.lemma ?? '';
+    const stance: Stance = stanceOf(raw.stance, cueLemma, contentText);
+    const relays = [...resolved.relays];
+    for (const r of raw.relays) {
+      const relay = relayOf(text, unit, r, resolver);
+      if (
+        relay &&
+        !relays.some((x) => x.start === relay.start) &&
+        relay.actor?.id !== resolved.speaker.actor?.id
+      ) {
+        relays.push(relay);
+      }
+    }
+    const attributions = attributionsOf(raw, stance, resolved, text, resolver, suspects);
+    const anchored = anchorQuote(text, { exact: contentText, start: cp(text, content.start) });
+    if (!anchored.ok) continue;
+    taken.push(content);
+    const candidate: ExtractedCandidate = {
+      fingerprint: fingerprintOf(
+        anchored.selector.start,
+        anchored.selector.end,
+        cp(text, cue.start),
+        cp(text, cue.end),
+      ),
+      quote: anchored.selector,
+      cue: { text: text.slice(cue.start, cue.end), start: cp(text, cue.start), end: cp(text, cue.end) },
+      speaker: resolved.speaker,
+      stance,
+      modality: quotedShare(quotes, content) >= 0.5 ? 'direct_quote' : 'paraphrase',
+      text: restate(contentText),
+      reportedVia: relays,
+      attributions,
+      rule: raw.rule,
+    };
+    out.push(candidate);
+    prev = { ...resolved, relays, paragraph: unit.paragraph, unit: unit.index };
+  }
+  return out.sort((a, b) => a.quote.start - b.quote.start || a.cue.start - b.cue.start);
+}
+
+function spanOf(unit: Unit, r: TokenRange): { start: number; end: number } {
+  const a = unit.tokens[r.from];
+  const b = unit.tokens[r.to - 1];
+  if (!a || !b) return { start: 0, end: 0 };
+  return { start: a.start, end: b.end };
+}
+
+function phraseText(text: string, unit: Unit, r: TokenRange): string {
+  const s = spanOf(unit, r);
+  return text.slice(s.start, s.end);
+}
+
+const overlapsMost = (a: { start: number; end: number }, b: { start: number; end: number }) => {
+  const inter = Math.min(a.end, b.end) - Math.max(a.start, b.start);
+  return inter > 0 && inter >= 0.5 * Math.min(a.end - a.start, b.end - b.start);
+};
+
+const cp = (text: string, utf16: number) => codePointLength(text.slice(0, utf16));
+
+function fingerprintOf(...parts: number[]): string {
+  return createHash('sha256').update(parts.join(':')).digest('hex').slice(0, 24);
+}
+
+function quotedShare(quotes: QuotedSpan[], span: { start: number; end: number }): number {
+  let inside = 0;
+  for (const q of quotes)
+    inside += Math.max(0, Math.min(q.innerEnd, span.end) - Math.max(q.innerStart, span.start));
+  return inside / Math.max(1, span.end - span.start);
+}
+
+/** A plain restatement: the quoted words without quotation marks, on one line. */
+function restate(content: string): string {
+  const plain = content
+    .replace(/["“”„«»]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 5000);
+  return plain.charAt(0).toUpperCase() + plain.slice(1);
+}
+
+function cleanName(phrase: string): string {
+  const words = phrase.replace(/\s+/g, ' ').trim().split(' ');
+  while (words.length > 1 && VAGUE_QUALIFIERS.has((words[0] as string).toLowerCase())) words.shift();
+  return words.join(' ').replace(/^[’']s\s+/, '');
+}
+
+function proposalFor(
+  text: string,
+  matches: ActorMatch[],
+  recency: Map<number, number>,
+  at: TextRange,
+): SpeakerProposal {
+  const ranked = [...matches].sort(
+    (a, b) => b.score - a.score || (recency.get(b.actor.id) ?? -1) - (recency.get(a.actor.id) ?? -1),
+  );
+  const best = ranked[0];
+  const resolved = best !== undefined && best.score >= RESOLVED_SCORE;
+  const rest = (resolved ? ranked.slice(1) : ranked).filter((m) => m.score >= 0.3).slice(0, MAX_ALTERNATIVES);
+  return {
+    text: at.text,
+    start: at.start,
+    end: at.end,
+    actor: resolved ? ref(best.actor) : null,
+    score: resolved ? round(best.score) : round(best?.score ?? 0),
+    alternatives: rest.map((m) => ({ ...ref(m.actor), score: round(m.score) })),
+    proposed: resolved ? null : { name: cleanName(at.text), kind: guessKind(at.text, text) },
+  };
+}
+
+interface TextRange {
+  text: string;
+  start: number;
+  end: number;
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
+
+function resolveSpeaker(
+  raw: RawStatement,
+  text: string,
+  resolver: Resolver,
+  mentions: Mention[],
+  prev: Resolved | null,
+): Resolved | null {
+  const { unit } = raw;
+  const here = spanOf(unit, raw.content.from < raw.cue.from ? raw.content : raw.cue).start;
+  const before = mentions.filter((m) => m.at < here);
+  const recency = new Map<number, number>();
+  for (const m of before) if (m.actor) recency.set(m.actor.id, m.at);
+  const near = prev !== null && prev.paragraph >= unit.paragraph - 1;
+  const inherit = (score: number): Resolved | null =>
+    prev
+      ? {
+          ...prev,
+          speaker: { ...prev.speaker, score: Math.min(prev.speaker.score, score) },
+          relays: prev.relays,
+          paragraph: unit.paragraph,
+          unit: unit.index,
+        }
+      : null;
+
+  if (raw.speaker.kind === 'same_as_previous') {
+    const sameUnit = prev !== null && prev.unit === unit.index;
+    if (sameUnit || (raw.rule === 'continued_quote' && near)) return inherit(prev?.speaker.score ?? 0);
+    if (raw.speaker.fallback) return resolvePhrase(raw.speaker.fallback, null);
+    return near ? inherit(0.6) : null;
+  }
+  return resolvePhrase(raw.speaker.range, raw.speaker.description);
+
+  function resolvePhrase(range: TokenRange, description: TokenRange | null): Resolved {
+    const span = spanOf(unit, range);
+    const phrase = text.slice(span.start, span.end);
+    const at = { text: phrase, start: cp(text, span.start), end: cp(text, span.end) };
+    const tokens = unit.tokens.slice(range.from, range.to);
+    const head = tokens[tokens.length - 1] as Token;
+    const desc = description ? phraseText(text, unit, description) : '';
+    const relays: RelayProposal[] = [];
+    // "A statement carried by the state-run IRNA news agency": the statement's author, through IRNA.
+    const carried = unit.tokens.findIndex(
+      (t, i) => i >= range.from && i < range.to + 3 && /^(carried|published|posted)$/.test(t.lower),
+    );
+    const docHead = tokens.find((t) => DOCUMENT_NOUNS.has(t.lemma) && t.pos === 'NOUN');
+    if (docHead && tokens[0] && /^(the|a|an|this|that|its|their)$/.test(tokens[0].lower)) {
+      if (carried >= 0 && unit.tokens[carried + 1]?.lower === 'by') {
+        const by = phraseStartingAt(unit.tokens, carried + 2);
+        const relay = by ? relayOf(text, unit, by, resolver) : null;
+        if (relay) relays.push(relay);
+      }
+      if (prev && near) {
+        const base = inherit(0.8) as Resolved;
+        return { ...base, relays: relays.length > 0 ? relays : prev.relays };
+      }
+    }
+    const pronoun = tokens.length === 1 && head.pos === 'PRON' ? head.lower : null;
+    if (
+      pronoun === 'he' ||
+      pronoun === 'she' ||
+      (tokens.length <= 3 && tokens[0]?.lower === 'the' && PERSON_TITLES.has(head.lower))
+    ) {
+      return { ...personAnaphor(at), relays: near ? (prev?.relays ?? []) : [] };
+    }
+    if (pronoun === 'it' || pronoun === 'they') {
+      if (prev && near && prev.kind !== 'person') return inherit(0.75) as Resolved;
+      const last = [...before].reverse().find((m) => m.paragraph === unit.paragraph && m.kind !== 'person');
+      if (last) return fromMention(last, at, 0.6);
+      return unresolved(at, [], desc);
+    }
+    const matches = resolver.resolve(phrase);
+    const best = matches[0];
+    if (best && best.score >= RESOLVED_SCORE) {
+      return {
+        speaker: proposalFor(desc, matches, recency, at),
+        kind: best.actor.kind,
+        relays,
+        paragraph: unit.paragraph,
+        unit: unit.index,
+      };
+    }
+    // "the ministry", "the military", "The Journal": the last one named.
+    const content = tokens.filter((t) => t.pos !== 'DET' && !VAGUE_QUALIFIERS.has(t.lower));
+    if (tokens[0]?.lower === 'the' && content.length === 1) {
+      const word = foldName(head.value);
+      const key = nameKey(head.value)[0] ?? word;
+      const cls = GENERIC_HEADS[word];
+      const last = [...before].reverse().find((m) => {
+        const mk = m.actor ? nameKey(m.actor.name) : nameKey(m.text);
+        return (
+          mk[mk.length - 1] === key ||
+          (cls !== undefined &&
+            m.kind === cls &&
+            !(
+              cls === 'government_body' &&
+              word === 'ministry' &&
+              !/ministry/i.test(m.text + (m.actor?.name ?? ''))
+            ))
+        );
+      });
+      if (last) return fromMention(last, at, 0.85);
+    }
+    return unresolved(at, matches, desc);
+  }
+
+  function unresolved(at: TextRange, matches: ActorMatch[], desc: string): Resolved {
+    const speaker = proposalFor(desc, matches, recency, at);
+    return {
+      speaker,
+      kind: speaker.proposed?.kind ?? 'person',
+      relays: [],
+      paragraph: unit.paragraph,
+      unit: unit.index,
+    };
+  }
+
+  function fromMention(m: Mention, at: TextRange, score: number): Resolved {
+    if (m.actor) {
+      return {
+        speaker: { ...at, actor: ref(m.actor), score, alternatives: [], proposed: null },
+        kind: m.actor.kind,
+        relays: [],
+        paragraph: unit.paragraph,
+        unit: unit.index,
+      };
+    }
+    return {
+      speaker: { ...at, actor: null, score: 0, alternatives: [], proposed: { name: m.text, kind: m.kind } },
+      kind: m.kind,
+      relays: [],
+      paragraph: unit.paragraph,
+      unit: unit.index,
+    };
+  }
+
+  /** "he"/"she": the previous sentence's subject if a person, else the last person named (paragraph first). */
+  function personAnaphor(at: TextRange): Resolved {
+    const people = before.filter((m) => m.kind === 'person');
+    const ordered: Mention[] = [];
+    const push = (m: Mention | undefined) => {
+      if (m && !ordered.some((o) => sameMention(o, m))) ordered.push(m);
+    };
+    const prevUnit = unit.index - 1;
+    const subject = people.find(
+      (m) => m.leading && (m.unit === prevUnit || m.unit === unit.index) && m.paragraph === unit.paragraph,
+    );
+    if (prev && near && prev.kind === 'person' && prev.unit >= unit.index - 2) {
+      const p = prev.speaker;
+      push(
+        people.find((m) => (p.actor ? m.actor?.id === p.actor.id : m.text === p.proposed?.name)) ?? {
+          at: 0,
+          unit: prev.unit,
+          paragraph: prev.paragraph,
+          actor: p.actor ? (resolver.byId.get(p.actor.id) ?? null) : null,
+          text: p.proposed?.name ?? p.text,
+          kind: 'person',
+          leading: true,
+        },
+      );
+    }
+    push(subject);
+    for (const m of [...people].reverse()) if (m.paragraph === unit.paragraph) push(m);
+    for (const m of [...people].reverse()) push(m);
+    const top = ordered[0];
+    if (!top) return unresolved(at, [], '');
+    const rivals = ordered.slice(1).filter((m) => m.paragraph === unit.paragraph);
+    const score = rivals.length > 0 ? 0.6 : 0.8;
+    const alternatives = ordered
+      .slice(1, 1 + MAX_ALTERNATIVES)
+      .filter((m) => m.actor)
+      .map((m) => ({ ...ref(m.actor as KnownActor), score: 0.4 }));
+    const base = fromMention(top, at, score);
+    return { ...base, speaker: { ...base.speaker, alternatives }, kind: 'person' };
+  }
+}
+
+const sameMention = (a: Mention, b: Mention) =>
+  a.actor && b.actor ? a.actor.id === b.actor.id : a.text === b.text;
+
+function relayOf(text: string, unit: Unit, r: TokenRange, resolver: Resolver): RelayProposal | null {
+  const span = spanOf(unit, r);
+  let phrase = text.slice(span.start, span.end);
+  // "CNN's Jake Tapper": the outlet is the possessor.
+  const possessive = /^(.+?)[’']s\s+(.+)$/.exec(phrase);
+  const matches = resolver.resolve(phrase);
+  let best = matches[0];
+  if ((!best || best.score < RESOLVED_SCORE || best.actor.kind === 'person') && possessive) {
+    const owner = resolver.resolve(possessive[1] as string)[0];
+    if (owner && owner.score >= RESOLVED_SCORE && owner.actor.kind === 'media_outlet') {
+      best = owner;
+      phrase = possessive[1] as string;
+    }
+  }
+  const at = {
+    text: phrase,
+    start: cp(text, span.start),
+    end: cp(text, span.start) + codePointLength(phrase),
+  };
+  if (best && best.score >= RESOLVED_SCORE) {
+    if (best.actor.kind !== 'media_outlet' && best.actor.kind !== 'social_channel') return null;
+    return { ...at, actor: ref(best.actor), proposed: null };
+  }
+  const words = foldName(phrase).split(' ');
+  if (!words.some((w) => MEDIA_WORDS.has(w))) return null;
+  return { ...at, actor: null, proposed: { name: cleanName(phrase), kind: 'media_outlet' } };
+}
+
+function attributionsOf(
+  raw: RawStatement,
+  stance: Stance,
+  resolved: Resolved,
+  text: string,
+  resolver: Resolver,
+  suspects: Set<number>,
+): AttributionProposal[] {
+  const { unit } = raw;
+  const position = positionOf(stance);
+  const out: AttributionProposal[] = [];
+  const add = (np: TokenRange) => {
+    const phrase = phraseText(text, unit, np);
+    if (/^(it|they|he|she|we|i|who|which|that)$/i.test(phrase.trim())) return;
+    const best = resolver.resolve(phrase)[0];
+    const actor = best && best.score >= RESOLVED_SCORE ? ref(best.actor) : null;
+    if (!actor && !/\p{Lu}/u.test(phrase)) return;
+    if (out.some((a) => (actor ? a.actor?.id === actor.id : a.actorText === phrase))) return;
+    out.push({ actor, actorText: phrase, position, role: 'perpetrator' });
+  };
+  for (const np of raw.heldResponsible) add(np);
+  const range = { from: Math.min(raw.content.from, raw.cue.from), to: Math.max(raw.content.to, raw.cue.to) };
+  for (const np of responsiblePhrases(unit.tokens, range)) add(np);
+  if (
+    /\bdenied (any )?(involvement|responsibility|role)\b/i.test(
+      text.slice(spanOf(unit, range).start, spanOf(unit, range).end),
+    )
+  ) {
+    const own = resolved.speaker.actor ? resolver.byId.get(resolved.speaker.actor.id) : undefined;
+    if (own) {
+      const top = resolver.topOf(own);
+      if (!out.some((a) => a.actor?.id === top.id))
+        out.push({
+          actor: ref(top),
+          actorText: resolved.speaker.text,
+          position: 'denies',
+          role: 'perpetrator',
+        });
+    }
+  }
+  if (stance === 'declines_to_comment' && out.length === 0) {
+    if (raw.namesNoOne) {
+      out.push({ actor: null, actorText: null, position: 'no_attribution', role: 'perpetrator' });
+    } else {
+      // A party that is held responsible elsewhere in the document and will not comment: its own role.
+      const own = resolved.speaker.actor ? resolver.byId.get(resolved.speaker.actor.id) : undefined;
+      const top = own ? resolver.topOf(own) : undefined;
+      if (top && suspects.has(top.id)) {
+        out.push({
+          actor: ref(top),
+          actorText: resolved.speaker.text,
+          position: 'declines_to_comment',
+          role: 'perpetrator',
+        });
+      }
+    }
+  }
+  return out;
+}
