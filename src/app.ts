@@ -5,6 +5,7 @@ import { serializerCompiler } from './lib/serializer.js';
 import { actorsRoutes } from './modules/actors/actors.routes.js';
 import { attributionsRoutes } from './modules/attributions/attributions.routes.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
+import { candidatesRoutes } from './modules/candidates/candidates.routes.js';
 import { claimLinksRoutes } from './modules/claim-links/claim-links.routes.js';
 import { claimsRoutes } from './modules/claims/claims.routes.js';
 import { crossCheckRoutes } from './modules/cross-check/cross-check.routes.js';
@@ -83,6 +84,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(claimLinksRoutes);
   await app.register(crossCheckRoutes);
   await app.register(searchRoutes);
+  await app.register(candidatesRoutes);
   await app.register(keysRoutes);
   await app.register(auditRoutes);
 

@@ -133,6 +133,11 @@ export const openapiPlugin = fp(
               'The attribution board with independent origins, contradictions, timelines and provenance chains.',
           },
           { name: 'search', description: 'Full-text search over claims, quotes and sources.' },
+          {
+            name: 'intake',
+            description:
+              'Candidate claims proposed from a source’s text, reviewed into the record: accept or reject.',
+          },
           { name: 'service', description: 'Health and the API description.' },
         ],
       },

@@ -57,6 +57,7 @@ interface Resolved {
 }
 
 const ref = (a: KnownActor): ActorRef => ({ id: a.id, name: a.name, kind: a.kind });
+const named = (a: KnownActor) => ({ id: a.id, name: a.name });
 
 function unitsOf(paragraph: Paragraph, sentences: Sentence[], quotes: QuotedSpan[], first: number): Unit[] {
   const inPara = quotes.filter((q) => q.paragraph === paragraph.index);
@@ -267,6 +268,8 @@ export function extractCandidates(text: string, actors: readonly KnownActor[]): 
     }
   }
 
+  const background = backgroundParagraphs(text, units);
+
   const out: ExtractedCandidate[] = [];
   let prev: Resolved | null = null;
   const taken: { start: number; end: number }[] = [];
@@ -277,6 +280,11 @@ export function extractCandidates(text: string, actors: readonly KnownActor[]): 
     if (taken.some((t) => overlapsMost(t, content))) continue;
     const resolved = resolveSpeaker(raw, text, resolver, mentions, prev);
     if (resolved === null) continue;
+    if (background.has(unit.paragraph) || isBackground(text, unit, raw)) {
+      // Still the context for "they said" that follows, but not proposed.
+      prev = { ...resolved, paragraph: unit.paragraph, unit: unit.index };
+      continue;
+    }
     const contentText = text.slice(content.start, content.end);
     const cue =
       raw.cue.to > raw.cue.from ? spanOf(unit, raw.cue) : { start: content.start, end: content.start };
@@ -318,6 +326,44 @@ export function extractCandidates(text: string, actors: readonly KnownActor[]): 
     prev = { ...resolved, relays, paragraph: unit.paragraph, unit: unit.index };
   }
   return out.sort((a, b) => a.quote.start - b.quote.start || a.cue.start - b.cue.start);
+}
+
+const MONTHS = 'january|february|march|april|may|june|july|august|september|october|november|december';
+/** A statement placed in another time: "Last year, ...", "In 2021, ...", "Iran's Intelligence Ministry in July claimed". */
+const OTHER_TIME = new RegExp(
+  `\\b(last (year|summer|spring|autumn|fall|winter)|in (19|20)\\d\\d|\\d+ (years|months) ago|earlier this year|in (${MONTHS})(?! \\d))\\b`,
+  'i',
+);
+const OTHER_STORY = new RegExp(
+  `^(separately|in other news|elsewhere|meanwhile, in|${OTHER_TIME.source.slice(3, -3)})\\b`,
+  'i',
+);
+
+/**
+ * Paragraphs about other stories or other times: statements there are background to the document's story
+ * (an earlier incident, another event reported "separately") and are not proposed as its claims.
+ */
+function backgroundParagraphs(text: string, units: Unit[]): Set<number> {
+  const out = new Set<number>();
+  const seen = new Set<number>();
+  for (const u of units) {
+    if (seen.has(u.paragraph)) continue;
+    seen.add(u.paragraph);
+    if (OTHER_STORY.test(text.slice(u.start, u.end).trimStart())) out.add(u.paragraph);
+  }
+  return out;
+}
+
+function isBackground(text: string, unit: Unit, raw: RawStatement): boolean {
+  // Only the words that frame the statement count, not the statement's own words.
+  const cue = unit.tokens[raw.cue.to - 1];
+  const head = text.slice(unit.start, Math.max(cue?.end ?? unit.start, unit.start));
+  const contentStart = unit.tokens[raw.content.from]?.start ?? unit.start;
+  const frame =
+    raw.content.from < raw.cue.from
+      ? text.slice(unit.tokens[raw.content.to - 1]?.end ?? unit.start, cue?.end ?? unit.start)
+      : text.slice(unit.start, Math.min(contentStart, cue?.end ?? contentStart));
+  return OTHER_TIME.test(frame) || (raw.content.from > raw.cue.from && OTHER_TIME.test(head.slice(0, 40)));
 }
 
 function spanOf(unit: Unit, r: TokenRange): { start: number; end: number } {
@@ -619,7 +665,7 @@ function attributionsOf(
     const phrase = phraseText(text, unit, np);
     if (/^(it|they|he|she|we|i|who|which|that)$/i.test(phrase.trim())) return;
     const best = resolver.resolve(phrase)[0];
-    const actor = best && best.score >= RESOLVED_SCORE ? ref(best.actor) : null;
+    const actor = best && best.score >= RESOLVED_SCORE ? named(best.actor) : null;
     if (!actor && !/\p{Lu}/u.test(phrase)) return;
     if (out.some((a) => (actor ? a.actor?.id === actor.id : a.actorText === phrase))) return;
     out.push({ actor, actorText: phrase, position, role: 'perpetrator' });
@@ -637,7 +683,7 @@ function attributionsOf(
       const top = resolver.topOf(own);
       if (!out.some((a) => a.actor?.id === top.id))
         out.push({
-          actor: ref(top),
+          actor: named(top),
           actorText: resolved.speaker.text,
           position: 'denies',
           role: 'perpetrator',
@@ -653,7 +699,7 @@ function attributionsOf(
       const top = own ? resolver.topOf(own) : undefined;
       if (top && suspects.has(top.id)) {
         out.push({
-          actor: ref(top),
+          actor: named(top),
           actorText: resolved.speaker.text,
           position: 'declines_to_comment',
           role: 'perpetrator',

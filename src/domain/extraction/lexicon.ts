@@ -430,7 +430,6 @@ export const DECLINE_PHRASES: string[][] = [
   ['would', 'not', 'confirm'],
   ['did', 'not', 'comment'],
   ['did', 'not', 'say'],
-  ['did', 'not', 'elaborate'],
   ['did', 'not', 'respond'],
   ['does', 'not', 'comment'],
   ['has', 'not', 'commented'],

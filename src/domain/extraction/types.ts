@@ -58,7 +58,7 @@ export interface RelayProposal extends TextSpan {
 
 export interface AttributionProposal {
   /** The actor held responsible, or null: unknown (see actorText) or nobody named (`no_attribution`). */
-  actor: ActorRef | null;
+  actor: { id: number; name: string } | null;
   actorText: string | null;
   position: AttributionPosition;
   role: AttributionRole;

@@ -1,0 +1,197 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { problemResponses } from '../../lib/openapi.js';
+import { decodeCursor, sendPage } from '../../lib/pagination.js';
+import { idParams } from '../../lib/schemas.js';
+import { etagOf, idempotent, sendWithEtag } from '../../lib/writes.js';
+import { AuditPage, HistoryQuery } from '../audit/audit.schemas.js';
+import { createAuditService } from '../audit/audit.service.js';
+import { ClaimSchema } from '../claims/claims.schemas.js';
+import { SYSTEM_PRINCIPAL } from '../keys/keys.service.js';
+import { createCandidatesRepository } from './candidates.repository.js';
+import {
+  AcceptCandidateBody,
+  CandidateListSchema,
+  CandidatePage,
+  CandidateSchema,
+  ExtractCandidatesBody,
+  ListCandidatesQuery,
+  RejectCandidateBody,
+} from './candidates.schemas.js';
+import { candidateNotFound, createCandidatesService } from './candidates.service.js';
+
+const IDEMPOTENCY =
+  'Send an `Idempotency-Key` to make retries safe: the same key and body return the first response; the same key with another body is a 422.';
+const idempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .max(200)
+    .optional()
+    .describe('A unique key per logical request, e.g. a UUID.'),
+});
+
+/** The intake loop: propose candidates from a source's text, then accept (file a claim) or reject each. */
+export const candidatesRoutes: FastifyPluginAsyncZod = async (app) => {
+  const repo = createCandidatesRepository(app.db);
+  const service = createCandidatesService(app.db);
+  const audit = createAuditService(app.db);
+  const tags = ['intake'];
+  const ctxOf = (request: { principal?: typeof SYSTEM_PRINCIPAL | null; id: string }) => ({
+    principal: request.principal ?? SYSTEM_PRINCIPAL,
+    requestId: request.id,
+  });
+
+  app.post('/sources/:sourceId/candidates', {
+    schema: {
+      operationId: 'extractCandidates',
+      tags,
+      summary: 'Find the statements in a source and propose them as candidates',
+      description:
+        'Runs the extractor over the source’s stored text against the actors on record and stores what it finds as ' +
+        '`pending` candidates: who said what (speaker resolved to a known actor, or a proposed new one), the cue, stance, ' +
+        'modality, chain and whom it holds responsible. Running it again returns the same candidates (matched by ' +
+        '`fingerprint`, no duplicates): decided ones are kept as they are, pending ones are revised (say, after a new ' +
+        `actor was added), and pending ones no longer found are dropped. English text only: other languages yield none. ${IDEMPOTENCY}`,
+      params: idParams('sourceId'),
+      headers: idempotencyHeaders,
+      body: ExtractCandidatesBody,
+      response: {
+        200: CandidateListSchema,
+        ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 429),
+      },
+    },
+    handler: async (request) => {
+      const { sourceId } = request.params;
+      const run = service.extract(sourceId);
+      const result = await app.write(() =>
+        idempotent(app.db, request, () => ({
+          status: 200,
+          body: { data: service.store(sourceId, run, ctxOf(request)) },
+        })),
+      );
+      return result.body as z.infer<typeof CandidateListSchema>;
+    },
+  });
+
+  app.get('/candidates', {
+    schema: {
+      operationId: 'listCandidates',
+      tags,
+      summary: 'List candidates',
+      description:
+        'Candidates in creation order; `source` and `status` filter (AND). `?status=pending` is the review queue.',
+      querystring: ListCandidatesQuery,
+      response: { 200: CandidatePage, ...problemResponses(400, 401) },
+    },
+    handler: async (request, reply) => {
+      const { cursor, ...filter } = request.query;
+      return sendPage(request, reply, repo.list({ ...filter, after: decodeCursor(cursor) }));
+    },
+  });
+
+  app.get('/candidates/:candidateId', {
+    schema: {
+      operationId: 'getCandidate',
+      tags,
+      summary: 'Get a candidate',
+      description: 'Sends an ETag; If-None-Match with it answers 304.',
+      params: idParams('candidateId'),
+      response: {
+        200: CandidateSchema,
+        304: z.undefined().describe('Not modified.'),
+        ...problemResponses(400, 401, 404),
+      },
+    },
+    handler: async (request, reply) => {
+      const candidate = repo.get(request.params.candidateId);
+      if (!candidate) throw candidateNotFound(request.params.candidateId);
+      return sendWithEtag(request, reply, candidate);
+    },
+  });
+
+  app.post('/candidates/:candidateId/accept', {
+    schema: {
+      operationId: 'acceptCandidate',
+      tags,
+      summary: 'Accept a candidate: file it as a claim',
+      description:
+        'Files the proposal, with any corrections sent, through the claims service: the claim (quote anchored again), its ' +
+        'chain, its attributions (these need `eventId`) and, with `createClaimant`, a new actor; the candidate becomes ' +
+        '`accepted` with `claimId`. One transaction: a refusal stores nothing. The claim’s audit record names the candidate ' +
+        'and the rule it came from. A proposal with no known speaker needs `claimantId` or `createClaimant` (422 ' +
+        '`CANDIDATE_NEEDS_CORRECTION` names the field); a decided candidate is a 409 `CANDIDATE_DECIDED`. ' +
+        IDEMPOTENCY,
+      params: idParams('candidateId'),
+      headers: idempotencyHeaders,
+      body: AcceptCandidateBody,
+      response: {
+        201: ClaimSchema.describe('The claim filed.'),
+        ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 429),
+      },
+    },
+    handler: async (request, reply) => {
+      const { candidateId } = request.params;
+      const result = await app.write(() =>
+        idempotent(app.db, request, () => {
+          const claim = service.accept(candidateId, request.body ?? {}, ctxOf(request));
+          return { status: 201, body: claim, location: `/claims/${claim.id}` };
+        }),
+      );
+      if (result.location) reply.header('location', result.location);
+      if (result.replayed) reply.header('idempotent-replayed', 'true');
+      reply.header('etag', etagOf(result.body));
+      return reply.code(201).send(result.body as z.infer<typeof ClaimSchema>);
+    },
+  });
+
+  app.post('/candidates/:candidateId/reject', {
+    schema: {
+      operationId: 'rejectCandidate',
+      tags,
+      summary: 'Reject a candidate',
+      description: `Marks the candidate \`rejected\` with the reason; nothing enters the record. A decided candidate is a 409 \`CANDIDATE_DECIDED\`. ${IDEMPOTENCY}`,
+      params: idParams('candidateId'),
+      headers: idempotencyHeaders,
+      body: RejectCandidateBody,
+      response: { 200: CandidateSchema, ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 429) },
+    },
+    handler: async (request, reply) => {
+      const { candidateId } = request.params;
+      const result = await app.write(() =>
+        idempotent(app.db, request, () => ({
+          status: 200,
+          body: service.reject(candidateId, request.body.reason, ctxOf(request)),
+        })),
+      );
+      if (result.replayed) reply.header('idempotent-replayed', 'true');
+      reply.header('etag', etagOf(result.body));
+      return result.body as z.infer<typeof CandidateSchema>;
+    },
+  });
+
+  app.get('/candidates/:candidateId/history', {
+    schema: {
+      operationId: 'getCandidateHistory',
+      tags,
+      summary: 'The change history of a candidate',
+      description:
+        'Its creation by a run, revisions by later runs, and the decision, oldest first, with who made each.',
+      params: idParams('candidateId'),
+      querystring: HistoryQuery,
+      response: { 200: AuditPage, ...problemResponses(400, 401, 404) },
+    },
+    handler: async (request, reply) => {
+      const { candidateId } = request.params;
+      const { limit, cursor } = request.query;
+      const page = audit.list({
+        resource: 'candidate',
+        resourceId: candidateId,
+        limit,
+        after: decodeCursor(cursor),
+      });
+      if (page.data.length === 0 && cursor === undefined && !repo.get(candidateId))
+        throw candidateNotFound(candidateId);
+      return sendPage(request, reply, page);
+    },
+  });
+};
