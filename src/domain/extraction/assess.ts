@@ -44,7 +44,9 @@ const OFFENCE =
  * Noun phrases a passage holds responsible: "Israel was behind", "Israel (had) carried out", "carried out by
  * Israel", "the Israeli regime was responsible", "Israel is blamed", "Tel Aviv's involvement".
  */
-export function responsiblePhrases(tokens: Token[], range: TokenRange): TokenRange[] {
+export function responsiblePhrases(quoted: Token[], range: TokenRange): TokenRange[] {
+  // Inside a direct quote too: "Israel is blamed," he said. Marks stay punctuation and end phrases.
+  const tokens = quoted.map((t) => (t.quote >= 0 ? { ...t, quote: -1 } : t));
   const found: TokenRange[] = [];
   const l = (i: number) => tokens[i]?.lower ?? '';
   for (let i = range.from; i < range.to; i++) {
@@ -54,7 +56,7 @@ export function responsiblePhrases(tokens: Token[], range: TokenRange): TokenRan
       let j = i - 1;
       while (
         j >= range.from &&
-        /^(was|were|is|are|been|be|had|has|have|to|appears|appear|appeared|seems|seem|seemed|likely|probably|reportedly|also)$/.test(
+        /^(was|were|is|are|been|be|had|has|have|to|may|might|could|must|would|appears|appear|appeared|seems|seem|seemed|likely|probably|reportedly|also)$/.test(
           l(j),
         )
       )

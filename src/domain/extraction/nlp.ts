@@ -140,12 +140,23 @@ const ENGLISH_MARKERS = new Set([
   'would',
   'they',
   'after',
+  'not',
+  'he',
+  'she',
+  'we',
+  'on',
+  'says',
+  'told',
+  'will',
+  'but',
+  'who',
+  'there',
 ]);
 
 /** Whether a stretch of text reads as English: the share of common English function words among its words. */
 export function looksEnglish(words: readonly string[]): boolean {
-  const lower = words.map((w) => w.toLowerCase()).filter((w) => /\p{L}/u.test(w));
-  if (lower.length < 8) return true;
+  const lower = words.map((w) => w.toLowerCase().replace(/[^\p{L}]/gu, '')).filter((w) => w !== '');
+  if (lower.length < 12) return true;
   const hits = lower.filter((w) => ENGLISH_MARKERS.has(w)).length;
   return hits / lower.length >= 0.08;
 }

@@ -60,7 +60,7 @@ const NP_POS = new Set(['PROPN', 'NOUN', 'ADJ', 'NUM', 'DET', 'PART', 'PRON', 'X
 const NOUNISH = new Set(['PROPN', 'NOUN', 'PRON', 'X']);
 const PERSONAL = new Set(['he', 'she', 'it', 'they', 'we', 'i']);
 const POSSESSIVE = new Set(['its', 'their', 'his', 'her', 'our']);
-const NP_INNER_ADP = new Set(['of', 'to', 'for']);
+const NP_INNER_ADP = new Set(['of', 'to']);
 const CLAUSE_STARTERS = new Set([
   'DET',
   'PROPN',
@@ -137,7 +137,12 @@ export function phraseEndingAt(tokens: Token[], end: number): TokenRange | null 
 }
 
 /** The noun phrase starting at token `start`, walking right; null when there is none. */
-export function phraseStartingAt(tokens: Token[], start: number, limit = tokens.length): TokenRange | null {
+export function phraseStartingAt(
+  tokens: Token[],
+  start: number,
+  limit = tokens.length,
+  inner = true,
+): TokenRange | null {
   let i = start;
   const first = tokens[i];
   if (!first || first.quote >= 0) return null;
@@ -163,7 +168,7 @@ export function phraseStartingAt(tokens: Token[], start: number, limit = tokens.
       i++;
       continue;
     }
-    if (t.pos === 'ADP' && NP_INNER_ADP.has(t.lower) && seenNoun) {
+    if (inner && t.pos === 'ADP' && NP_INNER_ADP.has(t.lower) && seenNoun) {
       const n = tokens[i + 1];
       if (n && (NOUNISH.has(n.pos) || n.pos === 'DET' || n.pos === 'ADJ') && n.quote < 0) {
         i++;
@@ -224,6 +229,11 @@ function subjectOf(
             head.lower === 'including' ||
             head.pos === 'PROPN')
         ) {
+          // "the envoy's aide, Antony Blinken, said": the name between the commas is the speaker.
+          const isName = (r: TokenRange) =>
+            r.to > r.from &&
+            tokens.slice(r.from, r.to).every((x) => x.pos === 'PROPN' || x.value === '-' || x.value === '.');
+          if (isName(inner) && !isName(np)) return { range: inner, description: np };
           return { range: np, description: inner };
         }
         break;
@@ -231,8 +241,16 @@ function subjectOf(
     }
     return null;
   }
-  const np = phraseEndingAt(tokens, j);
+  let np = phraseEndingAt(tokens, j);
   if (!np) return null;
+  // "Sources familiar with the operation said", "officials close to the talks said".
+  if (
+    /^(with|to)$/.test(lower(tokens[np.from - 1])) &&
+    /^(familiar|close|linked|loyal|briefed|knowledgeable)$/.test(lower(tokens[np.from - 2]))
+  ) {
+    const head = phraseEndingAt(tokens, np.from - 3);
+    if (head) np = { from: head.from, to: np.to };
+  }
   // "A statement carried by the state-run IRNA news agency says": the statement speaks, IRNA carried it.
   if (
     lower(tokens[np.from - 1]) === 'by' &&
@@ -500,11 +518,11 @@ export function statementsOf(unit: Unit): RawStatement[] {
         }
       }
     } else if (t.lemma === 'hold') {
-      const np = phraseStartingAt(tokens, i + 1);
+      const np = phraseStartingAt(tokens, i + 1, tokens.length, false);
       if (!np || lower(tokens[np.to]) !== 'responsible') continue;
       held.push(np);
     } else {
-      const np = phraseStartingAt(tokens, i + 1);
+      const np = phraseStartingAt(tokens, i + 1, tokens.length, false);
       if (np) {
         const on = lower(tokens[np.to]) === 'on' ? phraseStartingAt(tokens, np.to + 1) : null;
         held.push(t.lemma === 'blame' && on ? on : np);
@@ -728,7 +746,10 @@ export function statementsOf(unit: Unit): RawStatement[] {
         ? { kind: 'same_as_previous', fallback: mainSubject(tokens, i) }
         : { kind: 'phrase', range: subject.range, description: subject.description };
     const subjectRelays = subject !== 'coordinated' && subject.relay ? [subject.relay] : [];
-    const speakerFrom = subject === 'coordinated' ? i : subject.range.from;
+    const speakerFrom =
+      subject === 'coordinated'
+        ? i
+        : Math.min(subject.range.from, subject.description?.from ?? subject.range.from);
 
     // `"Q," the ministry said` (the quote closes just before the speaker).
     const beforeSpeaker = tokens[speakerFrom - 1]?.value === ',' ? speakerFrom - 2 : speakerFrom - 1;
@@ -743,7 +764,7 @@ export function statementsOf(unit: Unit): RawStatement[] {
           content,
           cue: { from: i, to: i + 1 },
           speaker,
-          relays: [...subjectRelays, ...relaysAfter(tokens, i + 1)],
+          relays: [...subjectRelays, ...(takesObject ? relaysAfter(tokens, i) : relaysAfter(tokens, i + 1))],
         });
         continue;
       }

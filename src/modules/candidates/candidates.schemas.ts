@@ -177,12 +177,10 @@ export const CandidateSchema = createSelectSchema(candidates)
 
 export type Candidate = z.infer<typeof CandidateSchema>;
 
-export const CandidateListSchema = z
-  .object({ data: z.array(CandidateSchema) })
-  .meta({
-    id: 'CandidateList',
-    description: 'Every candidate of the source, in the order they stand in the text.',
-  });
+export const CandidateListSchema = z.object({ data: z.array(CandidateSchema) }).meta({
+  id: 'CandidateList',
+  description: 'Every candidate of the source, in the order they stand in the text.',
+});
 
 export const CandidatePage = pageOf(CandidateSchema, 'CandidatePage');
 
