@@ -57,6 +57,7 @@ const GENERIC_TAIL = new Set([
   'radio',
   'media',
 ]);
+const STATE_BODIES = new Set(['regime', 'government', 'administration', 'leadership', 'state']);
 const COUNTRIES = new Set(Object.values(COUNTRY_FORMS));
 const ACRONYM_SKIP = new Set(['of', 'the', 'and', 'for', 'de', 'la']);
 
@@ -124,6 +125,10 @@ export function createResolver(actors: readonly KnownActor[]): Resolver {
       for (let k = tokens.length - 1; k >= 2; k--) {
         found.push(...lookup(tokens.slice(0, k).join(' '), 0.85).filter((m) => m.actor.kind === 'person'));
       }
+    }
+    // "the Israeli regime", "the Iranian government": the state.
+    if (tokens.length === 2 && STATE_BODIES.has(tokens[1] as string)) {
+      found.push(...lookup(tokens[0] as string, 0.8).filter((m) => m.actor.kind === 'state'));
     }
     // An unnamed collective: "sources" for "Unnamed sources on the January 2023 drone attacks".
     const head = tokens[tokens.length - 1] as string;

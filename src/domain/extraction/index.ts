@@ -589,6 +589,11 @@ function resolveSpeaker(
     const subject = people.find(
       (m) => m.leading && (m.unit === prevUnit || m.unit === unit.index) && m.paragraph === unit.paragraph,
     );
+    // A person who opens a sentence after the last statement ("Iravani made the remarks in a letter. He said ...").
+    const since = [...people]
+      .reverse()
+      .find((m) => m.leading && prev !== null && m.unit > prev.unit && m.unit >= unit.index - 1);
+    push(since);
     if (prev && near && prev.kind === 'person' && prev.unit >= unit.index - 2) {
       const p = prev.speaker;
       push(

@@ -109,6 +109,27 @@ export function phraseEndingAt(tokens: Token[], end: number): TokenRange | null 
     if (t.quote >= 0) break;
     if (t.pos === 'DET' || POSSESSIVE.has(t.lower)) {
       from = i - 1;
+      // "Iran's ambassador to the UN": the determiner opens the object of an inner "to"/"of", not the phrase.
+      const adp = tokens[i - 2];
+      const before = tokens[i - 3];
+      if (
+        adp &&
+        before &&
+        adp.quote < 0 &&
+        NP_INNER_ADP.has(adp.lower) &&
+        NOUNISH.has(before.pos) &&
+        before.quote < 0
+      ) {
+        i -= 2;
+        from = i;
+        continue;
+      }
+      // "Mohammad Marandi an influential regime insider": a name set before its description without commas.
+      if (/^(a|an)$/.test(t.lower)) {
+        let k = i - 2;
+        while (k >= 0 && (tokens[k] as Token).pos === 'PROPN' && (tokens[k] as Token).quote < 0) k--;
+        if (k < i - 3) from = k + 1;
+      }
       break;
     }
     if (t.pos === 'PRON') break;
