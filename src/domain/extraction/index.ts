@@ -12,7 +12,12 @@
  * English yields no candidates.
  */
 import { createHash } from 'node:crypto';
-import { anchorQuote, codePointLength } from '../quote-anchor.js';
+import {
+  codePointLength,
+  QUOTE_CONTEXT_LENGTH,
+  type QuoteSelector,
+  sliceCodePoints,
+} from '../quote-anchor.js';
 import { type ActorMatch, createResolver, foldName, guessKind, nameKey, type Resolver } from './actors.js';
 import { positionOf, responsiblePhrases, stanceOf } from './assess.js';
 import { DOCUMENT_NOUNS, MEDIA_WORDS, PERSON_TITLES, VAGUE_QUALIFIERS } from './lexicon.js';
@@ -302,8 +307,7 @@ export function extractCandidates(text: string, actors: readonly KnownActor[]): 
       }
     }
     const attributions = attributionsOf(raw, stance, resolved, text, resolver, suspects);
-    const anchored = anchorQuote(text, { exact: contentText, start: cp(text, content.start) });
-    if (!anchored.ok) continue;
+    const anchored = { selector: selectorAt(text, content.start, content.end) };
     taken.push(content);
     const candidate: ExtractedCandidate = {
       fingerprint: fingerprintOf(
@@ -383,7 +387,50 @@ const overlapsMost = (a: { start: number; end: number }, b: { start: number; end
   return inter > 0 && inter >= 0.5 * Math.min(a.end - a.start, b.end - b.start);
 };
 
-const cp = (text: string, utf16: number) => codePointLength(text.slice(0, utf16));
+// Code-point offsets of UTF-16 offsets, indexed once per text: recounting from the start for every span made
+// long documents quadratic.
+let cpIndex: { text: string; index: Int32Array | null } | null = null;
+function cp(text: string, utf16: number): number {
+  if (cpIndex?.text !== text) {
+    let index: Int32Array | null = null;
+    if (codePointLength(text) !== text.length) {
+      index = new Int32Array(text.length + 1);
+      let n = 0;
+      for (let i = 0; i < text.length; i++) {
+        index[i] = n;
+        const c = text.charCodeAt(i);
+        if (
+          !(
+            c >= 0xdc00 &&
+            c <= 0xdfff &&
+            i > 0 &&
+            text.charCodeAt(i - 1) >= 0xd800 &&
+            text.charCodeAt(i - 1) <= 0xdbff
+          )
+        )
+          n++;
+      }
+      index[text.length] = n;
+    }
+    cpIndex = { text, index };
+  }
+  return cpIndex.index ? (cpIndex.index[utf16] ?? utf16) : utf16;
+}
+
+/**
+ * The W3C TextQuoteSelector + TextPositionSelector of a span found in the text, as quote-anchor.ts describes
+ * one (code points, 32 of context): what anchoring `exact` near `start` gives back.
+ */
+function selectorAt(text: string, from: number, to: number): QuoteSelector {
+  const window = QUOTE_CONTEXT_LENGTH * 2;
+  return {
+    exact: text.slice(from, to),
+    prefix: sliceCodePoints(text.slice(Math.max(0, from - window), from), -QUOTE_CONTEXT_LENGTH),
+    suffix: sliceCodePoints(text.slice(to, to + window), 0, QUOTE_CONTEXT_LENGTH),
+    start: cp(text, from),
+    end: cp(text, to),
+  };
+}
 
 function fingerprintOf(...parts: number[]): string {
   return createHash('sha256').update(parts.join(':')).digest('hex').slice(0, 24);
