@@ -288,14 +288,12 @@ describe('POST /candidates/{candidateId}/accept', () => {
       (await history(`/attributions/${attributions.body.data[0].id}/history`)).map((h) => h.operation),
     ).toEqual(['create']);
 
-    const other = await ctx.api
-      .post(`/candidates/${s.roof.id}/accept`)
-      .send({
-        stance: 'asserts',
-        modality: 'paraphrase',
-        claimantId: s.iran.id,
-        quote: { exact: 'minor damage to the roof' },
-      });
+    const other = await ctx.api.post(`/candidates/${s.roof.id}/accept`).send({
+      stance: 'asserts',
+      modality: 'paraphrase',
+      claimantId: s.iran.id,
+      quote: { exact: 'minor damage to the roof' },
+    });
     expect(other.status).toBe(201);
     expect(other.body).toMatchObject({
       stance: 'asserts',
@@ -324,13 +322,11 @@ describe('POST /candidates/{candidateId}/accept', () => {
     expect((await ctx.api.get(`/candidates/${s.carried.id}`)).body.status).toBe('pending');
 
     // A correction that fails later (the quote) rolls back the new claimant too.
-    const bad = await ctx.api
-      .post(`/candidates/${s.carried.id}/accept`)
-      .send({
-        createClaimant: { name: 'An unnamed newspaper', kind: 'media_outlet' },
-        eventId: s.event.id,
-        quote: { exact: 'not in the text' },
-      });
+    const bad = await ctx.api.post(`/candidates/${s.carried.id}/accept`).send({
+      createClaimant: { name: 'An unnamed newspaper', kind: 'media_outlet' },
+      eventId: s.event.id,
+      quote: { exact: 'not in the text' },
+    });
     expect(bad.status).toBe(422);
     expect(bad.body.code).toBe('QUOTE_NOT_FOUND');
     expect((await ctx.api.get('/actors?q=unnamed')).body.data).toEqual([]);

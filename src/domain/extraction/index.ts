@@ -577,19 +577,13 @@ function resolveSpeaker(
       const word = foldName(head.value);
       const key = nameKey(head.value)[0] ?? word;
       const cls = GENERIC_HEADS[word];
-      const last = [...before].reverse().find((m) => {
-        const mk = m.actor ? nameKey(m.actor.name) : nameKey(m.text);
-        return (
-          mk[mk.length - 1] === key ||
-          (cls !== undefined &&
-            m.kind === cls &&
-            !(
-              cls === 'government_body' &&
-              word === 'ministry' &&
-              !/ministry/i.test(m.text + (m.actor?.name ?? ''))
-            ))
-        );
-      });
+      const recent = [...before].reverse();
+      // The last one named with that word ("The Journal": The Wall Street Journal), else the last of that kind.
+      const last =
+        recent.find((m) => {
+          const mk = m.actor ? nameKey(m.actor.name) : nameKey(m.text);
+          return mk[mk.length - 1] === key;
+        }) ?? (cls !== undefined && word !== 'ministry' ? recent.find((m) => m.kind === cls) : undefined);
       if (last) return fromMention(last, at, 0.85);
     }
     return unresolved(at, matches, desc);

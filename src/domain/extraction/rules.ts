@@ -294,6 +294,8 @@ function clauseEnd(tokens: Token[], from: number): number {
       const n2 = tokens[i + 2];
       if (n && n.quote < 0 && (PARTICIPLE_CUES.has(n.lower) || n.lower === 'citing')) return i;
       if (n && n.lower === 'according' && lower(n2) === 'to') return i;
+      // "..., while other reports pointed to ...": a contrast in the writer's voice, not more of the statement.
+      if (n && n.quote < 0 && /^(while|whereas)$/.test(n.lower)) return i;
       // ", the ministry said" closing the clause.
       for (let k = i + 1; k < Math.min(tokens.length, i + 9); k++) {
         if (isCueVerb(tokens, k)) {
