@@ -1,10 +1,11 @@
 /**
  * Scores the candidate extractor directly (no server) on a development set laid out like
- * ../shared/intake-dev (articles/, gold.json), with the same matching and figures as its score.mjs, and checks
- * the seed case: every statement seeds/isfahan.json records with a claimant must be found with that claimant
- * and stance.
+ * ../shared/intake-dev (articles/, gold.json), with the same matching and figures as its score.mjs: only the
+ * candidates at or above the confidence threshold count, as POST /sources/{id}/candidates returns by default.
+ * Then checks the seed case: every statement seeds/isfahan.json records with a claimant must be found with
+ * that claimant and stance (among all candidates stored, and how many of those are proposed by default).
  *
- *   npx tsx bench/intake-score.ts [--dir ../shared/intake-dev] [--only 02,05] [--skip 22,29] [--show]
+ *   npx tsx bench/intake-score.ts [--dir ../shared/intake-dev] [--only 02,05] [--skip 22,29] [--min 0.5] [--show]
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import {
   type ExtractedCandidate,
   extractCandidates,
   type KnownActor,
+  MIN_CONFIDENCE,
 } from '../src/domain/extraction/index.js';
 
 const { values } = parseArgs({
@@ -20,9 +22,11 @@ const { values } = parseArgs({
     dir: { type: 'string', default: join(import.meta.dirname, '..', '..', 'shared', 'intake-dev') },
     only: { type: 'string' },
     skip: { type: 'string' },
+    min: { type: 'string', default: String(MIN_CONFIDENCE) },
     show: { type: 'boolean', default: false },
   },
 });
+const min = Number(values.min);
 const dir = values.dir as string;
 const only = values.only?.split(',');
 const skip = values.skip?.split(',') ?? [];
@@ -36,7 +40,7 @@ interface SeedActor {
 }
 const seed = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'seeds', 'isfahan.json'), 'utf8')) as {
   actors: SeedActor[];
-  sources: { key: string; file: string }[];
+  sources: { key: string; file: string; title: string }[];
   claims: {
     key: string;
     source: string;
@@ -90,13 +94,14 @@ const overlaps = (a: { start: number; end: number }, b: { start: number; end: nu
   return inter > 0 && inter >= 0.5 * Math.min(a.end - a.start, b.end - b.start);
 };
 const describe = (c: ExtractedCandidate) =>
-  `${c.speaker.actor?.name ?? `?${c.speaker.text}`} / ${c.stance} / ${c.rule}: ${c.quote.exact.slice(0, 90).replace(/\n/g, ' ')}`;
+  `${c.speaker.actor?.name ?? `?${c.speaker.text}`} / ${c.stance} / ${c.rule} / ${c.confidence}: ${c.quote.exact.slice(0, 90).replace(/\n/g, ' ')}`;
 
 // The development set.
 const gold = JSON.parse(readFileSync(join(dir, 'gold.json'), 'utf8')) as {
   actors: SeedActor[];
   articles: {
     art: string;
+    title: string;
     statements: {
       id: string;
       speaker: string | null;
@@ -144,7 +149,8 @@ for (const art of gold.articles) {
     .split('\n')
     .slice(2)
     .join('\n');
-  const cands = extractCandidates(text, actors);
+  const all = extractCandidates(text, actors, { title: art.title });
+  const cands = all.filter((c) => c.confidence >= min);
   t.candidates += cands.length;
   const used = new Set<number>();
   for (const st of art.statements) {
@@ -177,9 +183,9 @@ for (const art of gold.articles) {
       );
     }
   }
-  const all = art.statements.map((st) => locate(text, st.quote)).filter((s) => s !== null);
+  const curated = art.statements.map((st) => locate(text, st.quote)).filter((s) => s !== null);
   cands.forEach((c, i) => {
-    if (used.has(i) || all.some((s) => overlaps(c.quote, s))) t.matched++;
+    if (used.has(i) || curated.some((s) => overlaps(c.quote, s))) t.matched++;
     else if (values.show) console.log(`extra ${art.art}: ${describe(c)}`);
   });
 }
@@ -197,9 +203,10 @@ console.log(
 // The seed case.
 let seedTotal = 0;
 let seedOk = 0;
+let seedProposed = 0;
 for (const src of seed.sources) {
   const text = readFileSync(join(import.meta.dirname, '..', 'seeds', src.file), 'utf8');
-  const cands = extractCandidates(text, actors);
+  const cands = extractCandidates(text, actors, { title: src.title });
   for (const c of seed.claims.filter((x) => x.source === src.key && x.claimant !== null)) {
     seedTotal++;
     const after = c.quote.prefix ? (locate(text, c.quote.prefix)?.end ?? 0) : 0;
@@ -207,8 +214,11 @@ for (const src of seed.sources) {
     const hit = span ? cands.find((x) => overlaps(x.quote, span)) : undefined;
     const ok = hit && hit.speaker.actor?.id === seedIds.get(c.claimant as string) && hit.stance === c.stance;
     if (ok) seedOk++;
+    if (ok && hit.confidence >= min) seedProposed++;
     else if (values.show)
       console.log(`seed ${c.key} (${c.claimant}, ${c.stance}): ${hit ? describe(hit) : 'not found'}`);
   }
 }
-console.log(`seed documents: ${seedOk}/${seedTotal} statements found with the seed's claimant and stance`);
+console.log(
+  `seed documents: ${seedOk}/${seedTotal} statements found with the seed's claimant and stance, ${seedProposed} of them at or above ${min}`,
+);

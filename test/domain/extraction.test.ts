@@ -5,6 +5,7 @@ import {
   type ExtractedCandidate,
   extractCandidates,
   type KnownActor,
+  MIN_CONFIDENCE,
 } from '../../src/domain/extraction/index.js';
 import { anchorQuote, verifyQuote } from '../../src/domain/quote-anchor.js';
 
@@ -123,16 +124,19 @@ describe('extraction: reporting patterns', () => {
     });
   });
 
-  it('a quote that follows a speaker’s quote inherits the speaker', () => {
-    const [first, second] = run(
-      '“Iran has become Russia’s top military backer,” Antony Blinken said in a statement. “Iran must cease its support for the war in Ukraine.”',
-    );
-    expect(first).toMatchObject({ rule: 'quote_then_speaker', speaker: { actor: { id: 9 } } });
-    expect(second).toMatchObject({
-      rule: 'continued_quote',
+  it('a quote that follows a speaker’s quote continues the same statement: one candidate over both', () => {
+    const text =
+      '“Iran has become Russia’s top military backer,” Antony Blinken said in a statement. “Iran must cease its support for the war in Ukraine.”';
+    const c = only(text);
+    expect(c).toMatchObject({
+      rule: 'quote_then_speaker',
       speaker: { actor: { id: 9 } },
       modality: 'direct_quote',
     });
+    expect(c.quote.exact).toBe(
+      'Iran has become Russia’s top military backer,” Antony Blinken said in a statement. “Iran must cease its support for the war in Ukraine.',
+    );
+    expect(verifyQuote(text, c.quote)).toBe(true);
   });
 
   it('a quote interrupted by "he said" is one statement', () => {
@@ -229,7 +233,7 @@ describe('extraction: stance and attributions', () => {
 describe('extraction: speakers', () => {
   it('names match across case, accents and word order; "the ministry" is the last ministry named', () => {
     const [first, second] = run(
-      'IRAN’S DEFENCE MINISTRY said a workshop was hit.\n\nThe ministry said damage was minor.',
+      'IRAN’S DEFENCE MINISTRY said a workshop was hit.\n\nThe ministry said there was only minor damage.',
     );
     expect(first?.speaker.actor?.id).toBe(3);
     expect(second?.speaker).toMatchObject({ text: 'The ministry', actor: { id: 3 } });
@@ -295,12 +299,15 @@ describe('extraction: traps', () => {
     ).toEqual([]);
   });
 
-  it('statements about other times are background, not proposed', () => {
-    expect(
-      run(
-        'Last year, Iran said an engineer was killed at Parchin.\n\nIn 2021, Iranian officials said they thwarted a sabotage attack.',
-      ),
-    ).toEqual([]);
+  it('statements about other times are kept as background: low confidence, not proposed', () => {
+    const found = run(
+      'Last year, Iran said an engineer was killed at Parchin.\n\nIn 2021, Iranian officials said they thwarted a sabotage attack.',
+    );
+    expect(found).toHaveLength(2);
+    for (const c of found) {
+      expect(c.signals.otherTime).toBe(true);
+      expect(c.confidence).toBeLessThan(MIN_CONFIDENCE);
+    }
   });
 
   it('text in another language yields nothing', () => {

@@ -21,14 +21,18 @@ import {
 import { type ActorMatch, createResolver, foldName, guessKind, nameKey, type Resolver } from './actors.js';
 import { positionOf, responsiblePhrases, stanceOf } from './assess.js';
 import { DOCUMENT_NOUNS, MEDIA_WORDS, PERSON_TITLES, VAGUE_QUALIFIERS } from './lexicon.js';
+import { oneStatementOnce, type StatementView } from './merge.js';
 import { looksEnglish, type Paragraph, paragraphsOf, type Sentence, sentencesOf, type Token } from './nlp.js';
 import { findQuotes, type QuotedSpan } from './quotes.js';
+import { mentionsIncident, subjectMass, type Topic, termOf, termsOf, topicOf } from './relevance.js';
 import { phraseStartingAt, type RawStatement, statementsOf, type TokenRange, type Unit } from './rules.js';
 import type {
   ActorKind,
   ActorRef,
   AttributionProposal,
+  ConfidenceSignals,
   ExtractedCandidate,
+  ExtractOptions,
   KnownActor,
   RelayProposal,
   SpeakerProposal,
@@ -214,7 +218,11 @@ const GENERIC_HEADS: Record<string, ActorKind | 'document' | 'person'> = {
 };
 
 /** Extracts candidate statements from a document's text. */
-export function extractCandidates(text: string, actors: readonly KnownActor[]): ExtractedCandidate[] {
+export function extractCandidates(
+  text: string,
+  actors: readonly KnownActor[],
+  options: ExtractOptions = {},
+): ExtractedCandidate[] {
   const paragraphs = paragraphsOf(text);
   if (!looksEnglish(text.split(/\s+/))) return [];
   const quotes = findQuotes(text, paragraphs);
@@ -264,18 +272,31 @@ export function extractCandidates(text: string, actors: readonly KnownActor[]): 
     }
   }
 
-  // Whom the document holds responsible anywhere, in any voice: a no-comment from that party is about it.
+  const title = options.title
+    ? sentencesOf({ index: -1, start: 0, end: options.title.length, text: options.title }).flatMap(
+        (s) => s.tokens,
+      )
+    : [];
+  const otherStory = otherStoryParagraphs(text, units);
+  const topic = topicOf(
+    units.map((u) => u.tokens),
+    title,
+    (i) => otherStory.has((units[i] as Unit).paragraph),
+  );
+  const background = backgroundParagraphs(units, otherStory, topic);
+
+  // Whom the document holds responsible, in any voice but not in background: a no-comment from that party,
+  // or a statement that names it, is about the story.
   const suspects = new Set<number>();
   for (const unit of units) {
+    if (background.has(unit.paragraph)) continue;
     for (const np of responsiblePhrases(unit.tokens, { from: 0, to: unit.tokens.length })) {
       const best = resolver.resolve(phraseText(text, unit, np))[0];
       if (best && best.score >= RESOLVED_SCORE) suspects.add(resolver.topOf(best.actor).id);
     }
   }
 
-  const background = backgroundParagraphs(text, units);
-
-  const out: ExtractedCandidate[] = [];
+  const drafts: Draft[] = [];
   let prev: Resolved | null = null;
   const taken: { start: number; end: number }[] = [];
   for (const raw of raws) {
@@ -285,11 +306,7 @@ export function extractCandidates(text: string, actors: readonly KnownActor[]): 
     if (taken.some((t) => overlapsMost(t, content))) continue;
     const resolved = resolveSpeaker(raw, text, resolver, mentions, prev);
     if (resolved === null) continue;
-    if (background.has(unit.paragraph) || isBackground(text, unit, raw)) {
-      // Still the context for "they said" that follows, but not proposed.
-      prev = { ...resolved, paragraph: unit.paragraph, unit: unit.index };
-      continue;
-    }
+    const otherTime = background.has(unit.paragraph) || isBackground(text, unit, raw);
     const contentText = text.slice(content.start, content.end);
     const cue =
       raw.cue.to > raw.cue.from ? spanOf(unit, raw.cue) : { start: content.start, end: content.start };
@@ -309,7 +326,7 @@ export function extractCandidates(text: string, actors: readonly KnownActor[]): 
     const attributions = attributionsOf(raw, stance, resolved, text, resolver, suspects);
     const anchored = { selector: selectorAt(text, content.start, content.end) };
     taken.push(content);
-    const candidate: ExtractedCandidate = {
+    const candidate: Proposal = {
       fingerprint: fingerprintOf(
         anchored.selector.start,
         anchored.selector.end,
@@ -326,16 +343,82 @@ export function extractCandidates(text: string, actors: readonly KnownActor[]): 
       attributions,
       rule: raw.rule,
     };
-    out.push(candidate);
+    drafts.push({ candidate, raw, content, otherTime, resolved });
     prev = { ...resolved, relays, paragraph: unit.paragraph, unit: unit.index };
   }
-  return out.sort((a, b) => a.quote.start - b.quote.start || a.cue.start - b.cue.start);
+  drafts.sort(
+    (a, b) =>
+      a.candidate.quote.start - b.candidate.quote.start || a.candidate.cue.start - b.candidate.cue.start,
+  );
+
+  const kept = oneStatementOnce(drafts.map((d) => statementView(d, resolver)));
+  return kept.map((k) => {
+    const head = drafts[k.index] as Draft;
+    const members = k.members.map((i) => drafts[i] as Draft);
+    let candidate: Proposal = {
+      ...head.candidate,
+      attributions: k.attributions,
+      reportedVia: k.reportedVia,
+    };
+    if (k.through !== k.index) {
+      // A statement continued over the next sentence: one span from the first words to the last.
+      const last = drafts[k.through] as Draft;
+      const selector = selectorAt(text, head.content.start, last.content.end);
+      candidate = {
+        ...candidate,
+        fingerprint: fingerprintOf(selector.start, selector.end, candidate.cue.start, candidate.cue.end),
+        quote: selector,
+        text: restate(text.slice(head.content.start, last.content.end)),
+      };
+    }
+    const signals = signalsOf(head, members, candidate, text, topic, mentions, resolver, suspects);
+    return { ...candidate, confidence: confidenceOf(signals), signals };
+  });
+}
+
+/** A candidate before its confidence is weighed. */
+type Proposal = Omit<ExtractedCandidate, 'confidence' | 'signals'>;
+
+interface Draft {
+  candidate: Proposal;
+  raw: RawStatement;
+  /** The statement's words, UTF-16 offsets. */
+  content: { start: number; end: number };
+  /** Framed in another time or standing in a paragraph about another story. */
+  otherTime: boolean;
+  resolved: Resolved;
+}
+
+function statementView(d: Draft, resolver: Resolver): StatementView<AttributionProposal, RelayProposal> {
+  const { candidate: c, raw } = d;
+  const tokens = raw.unit.tokens.slice(raw.content.from, raw.content.to);
+  const actor = c.speaker.actor ? (resolver.byId.get(c.speaker.actor.id) ?? null) : null;
+  const lineage: number[] = [];
+  for (
+    let a: KnownActor | undefined = actor ?? undefined;
+    a && lineage.length < 10;
+    a = a.parentId === null ? undefined : resolver.byId.get(a.parentId)
+  )
+    lineage.push(a.id);
+  return {
+    terms: new Set(termsOf(tokens)),
+    speaker: { lineage, kind: actor?.kind ?? null, proposed: c.speaker.proposed, score: c.speaker.score },
+    modality: c.modality,
+    stance: c.stance,
+    unit: raw.unit.index,
+    paragraph: raw.unit.paragraph,
+    length: c.quote.end - c.quote.start,
+    bare: raw.rule === 'continued_quote',
+    otherTime: d.otherTime,
+    attributions: c.attributions,
+    reportedVia: c.reportedVia,
+  };
 }
 
 const MONTHS = 'january|february|march|april|may|june|july|august|september|october|november|december';
 /** A statement placed in another time: "Last year, ...", "In 2021, ...", "Iran's Intelligence Ministry in July claimed". */
 const OTHER_TIME = new RegExp(
-  `\\b(last (year|summer|spring|autumn|fall|winter)|in (19|20)\\d\\d|\\d+ (years|months) ago|earlier this year|in (${MONTHS})(?! \\d))\\b`,
+  `\\b(last (year|month|week|summer|spring|autumn|fall|winter)|in (19|20)\\d\\d|\\d+ (years|months) ago|earlier this year|in recent years|in (${MONTHS})(?! \\d))\\b`,
   'i',
 );
 const OTHER_STORY = new RegExp(
@@ -347,15 +430,58 @@ const OTHER_STORY = new RegExp(
  * Paragraphs about other stories or other times: statements there are background to the document's story
  * (an earlier incident, another event reported "separately") and are not proposed as its claims.
  */
-function backgroundParagraphs(text: string, units: Unit[]): Set<number> {
+/** Paragraphs that open on another time or story ("Last year, ...", "Separately, ...", "On domestic politics, ..."). */
+function otherStoryParagraphs(text: string, units: Unit[]): Set<number> {
   const out = new Set<number>();
-  const seen = new Set<number>();
+  let previous: number | null = null;
   for (const u of units) {
-    if (seen.has(u.paragraph)) continue;
-    seen.add(u.paragraph);
-    if (OTHER_STORY.test(text.slice(u.start, u.end).trimStart())) out.add(u.paragraph);
+    if (u.paragraph === previous) continue;
+    previous = u.paragraph;
+    if (OTHER_STORY.test(text.slice(u.start, u.end).trimStart()) || turnsToAnotherTopic(u.tokens))
+      out.add(u.paragraph);
   }
   return out;
+}
+
+/**
+ * Those paragraphs, and the ones that go on with them: "Last year, ... at the Parchin base. / Parchin is home
+ * to ...": a paragraph that opens on a name the background paragraph before it brought in, and that is not
+ * one of the story's own subject words.
+ */
+function backgroundParagraphs(units: Unit[], otherStory: Set<number>, topic: Topic): Set<number> {
+  const out = new Set(otherStory);
+  const tokensOf = new Map<number, Token[]>();
+  for (const u of units) tokensOf.set(u.paragraph, [...(tokensOf.get(u.paragraph) ?? []), ...u.tokens]);
+  let previous: number | null = null;
+  for (const u of units) {
+    if (u.paragraph === previous) continue;
+    const first = u.tokens[0];
+    if (previous !== null && out.has(previous) && !out.has(u.paragraph) && first?.pos === 'PROPN') {
+      const term = termOf(first);
+      const before = tokensOf.get(previous) ?? [];
+      if (term !== null && !topic.subject.has(term) && before.some((t) => t.lower === first.lower))
+        out.add(u.paragraph);
+    }
+    previous = u.paragraph;
+  }
+  return out;
+}
+
+const WHEN = new RegExp(
+  `^(${MONTHS}|monday|tuesday|wednesday|thursday|friday|saturday|sunday|morning|afternoon|evening|night|day|week|weekend|\\d+.*)$`,
+  'i',
+);
+
+/**
+ * "On internal Israeli politics, Trapper said ...": a paragraph that opens by naming its own topic turns away
+ * from the story, unless that topic is a time ("On Saturday, ...") or the incident itself ("On the attack, ...").
+ */
+function turnsToAnotherTopic(tokens: readonly Token[]): boolean {
+  if (tokens[0]?.lower !== 'on') return false;
+  const comma = tokens.findIndex((t, i) => i > 0 && t.value === ',');
+  if (comma < 2 || comma > 7) return false;
+  const topic = tokens.slice(1, comma);
+  return !topic.some((t) => WHEN.test(t.lower)) && !mentionsIncident(topic);
 }
 
 function isBackground(text: string, unit: Unit, raw: RawStatement): boolean {
@@ -754,4 +880,111 @@ function attributionsOf(
     }
   }
   return out;
+}
+
+/** Under this confidence a candidate is stored and listed, but not proposed by default. */
+export const MIN_CONFIDENCE = 0.5;
+
+// How much each kind of evidence says that a statement is about the story; they add up as independent
+// chances (1 - product of misses), so any one strong sign suffices and weak ones reinforce each other.
+const STORY_WEIGHTS = { incident: 0.6, responsibility: 0.6, suspect: 0.5, subject: 0.8 };
+/** Subject weight (see relevance.ts subjectMass) at which a statement counts as fully on the subject. */
+const FULL_SUBJECT = 6;
+/** What a statement framed in another time keeps of its confidence. */
+const OTHER_TIME_FACTOR = 0.4;
+
+function signalsOf(
+  head: Draft,
+  members: readonly Draft[],
+  c: Proposal,
+  text: string,
+  topic: Topic,
+  mentions: Mention[],
+  resolver: Resolver,
+  suspects: Set<number>,
+): ConfidenceSignals {
+  const own = c.speaker.actor ? resolver.byId.get(c.speaker.actor.id) : undefined;
+  const ownTop = own ? resolver.topOf(own).id : null;
+  const tokens: Token[] = [];
+  let suspect = false;
+  for (const d of members) {
+    const { raw } = d;
+    const unit = raw.unit;
+    // The statement's own stretch of its sentence: speaker, cue and content, less the words that name who
+    // spoke or carried it.
+    const ranges = [
+      raw.content,
+      raw.cue,
+      ...(raw.speaker.kind === 'phrase' ? [raw.speaker.range] : []),
+    ].filter((r) => r.to > r.from);
+    const from = Math.min(...ranges.map((r) => r.from));
+    const to = Math.max(...ranges.map((r) => r.to));
+    const outside = new Set<number>();
+    for (const r of [raw.cue, ...raw.relays, ...(raw.speaker.kind === 'phrase' ? [raw.speaker.range] : [])])
+      for (let i = r.from; i < r.to; i++) outside.add(i);
+    for (let i = from; i < to; i++) if (!outside.has(i)) tokens.push(unit.tokens[i] as Token);
+    const a = unit.tokens[from]?.start ?? 0;
+    const b = unit.tokens[to - 1]?.end ?? 0;
+    const speakerSpan = raw.speaker.kind === 'phrase' ? spanOf(unit, raw.speaker.range) : null;
+    suspect ||= mentions.some((m) => {
+      if (m.unit !== unit.index || m.at < a || m.at >= b || m.actor === null) return false;
+      if (speakerSpan && m.at >= speakerSpan.start && m.at < speakerSpan.end) return false;
+      const top = resolver.topOf(m.actor).id;
+      return top !== ownTop && suspects.has(top);
+    });
+  }
+  // The party the document holds responsible, declining or denying: the heart of the contest.
+  if (
+    (c.stance === 'declines_to_comment' || c.stance === 'denies') &&
+    ownTop !== null &&
+    suspects.has(ownTop)
+  )
+    suspect = true;
+  const responsibility =
+    c.attributions.length > 0 ||
+    c.stance === 'denies' ||
+    c.stance === 'declines_to_comment' ||
+    c.stance === 'downplays';
+  const incident = mentionsIncident(tokens);
+  const subject = Math.min(1, subjectMass(topic, tokens) / FULL_SUBJECT);
+  const w = STORY_WEIGHTS;
+  const story =
+    1 -
+    (1 - (incident ? w.incident : 0)) *
+      (1 - (responsibility ? w.responsibility : 0)) *
+      (1 - (suspect ? w.suspect : 0)) *
+      (1 - w.subject * subject);
+  const contentTime = members.some((d) => OTHER_TIME.test(text.slice(d.content.start, d.content.end)));
+  return {
+    speaker: speakerEvidence(c),
+    story: round(story),
+    subject: round(subject),
+    incident,
+    responsibility,
+    suspect,
+    // A time marker inside the statement ("in recent months") counts only when nothing ties it to the incident.
+    otherTime: head.otherTime || (contentTime && !incident),
+  };
+}
+
+/**
+ * How sure the speaker is: a known actor by name or alias; a known actor through "he" or "the ministry", or a
+ * country as the speaker; a named speaker the record does not have yet (a real source: the reviewer creates it), and last a speaker that
+ * no name pins down ("reports", "sources", "he" with nobody to be).
+ */
+function speakerEvidence(c: Proposal): number {
+  const s = c.speaker;
+  // A country named as the speaker ("Iran said") stands for some part of its government the text leaves unsaid.
+  if (s.actor) return s.score >= 0.8 && s.actor.kind !== 'state' ? 1 : 0.8;
+  const words = s.text.replace(/^(the|a|an|some|several)\s+/i, '');
+  const named =
+    s.proposed !== null &&
+    s.proposed.kind !== 'group' &&
+    /\p{Lu}/u.test(words) &&
+    !/^(he|she|it|they|we|i)$/i.test(words.trim());
+  return named ? 0.85 : 0.4;
+}
+
+function confidenceOf(s: ConfidenceSignals): number {
+  return round(s.speaker * s.story * (s.otherTime ? OTHER_TIME_FACTOR : 1));
 }

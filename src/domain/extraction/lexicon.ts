@@ -476,3 +476,45 @@ export const DENIAL_CONTENT = [
   /\b(had|has|have) nothing to do with\b/i,
   /\b(was|were|is|are) not (behind|involved|responsible)\b/i,
 ];
+
+/**
+ * The vocabulary of the kind of event the desk tracks, an attack: what was done, with what, and what it did
+ * (lemmas and word forms). Generic to attacks, not to one story; the document's own subject words are learnt
+ * from its title and lede (relevance.ts).
+ */
+export const INCIDENT_WORDS = new Set([
+  'attack',
+  'strike',
+  'airstrike',
+  'explosion',
+  'blast',
+  'bombing',
+  'bomb',
+  'bombardment',
+  'drone',
+  'uav',
+  'quadcopter',
+  'missile',
+  'rocket',
+  'shelling',
+  'raid',
+  'assault',
+  'sabotage',
+  'aggression',
+  'act',
+  'incident',
+  'explode',
+  'detonate',
+  'detonation',
+  'damage',
+  'casualty',
+  'casualties',
+  'kill',
+  'wound',
+  'injure',
+  'injury',
+  'destroy',
+  'destruction',
+  'intercept',
+  'shoot',
+]);

@@ -845,7 +845,7 @@ export function statementsOf(unit: Unit): RawStatement[] {
           relays.push(subject.range);
           sp = { kind: 'phrase', range: cited, description: null };
         }
-      } else relays.push(...relaysAfter(tokens, i + 1));
+      } else relays.push(...relaysAfter(tokens, t.lemma === 'tell' ? i : i + 1));
       const qq = quoteAt(tokens, content.from);
       take({
         ...base,

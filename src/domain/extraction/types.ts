@@ -93,4 +93,38 @@ export interface ExtractedCandidate {
   reportedVia: RelayProposal[];
   attributions: AttributionProposal[];
   rule: RuleName;
+  /**
+   * How likely it is a statement a curator files for this story, 0-1: how sure the speaker is, times how much
+   * the statement is about the document's own story, less for another time. Under MIN_CONFIDENCE a candidate
+   * is kept but not proposed by default.
+   */
+  confidence: number;
+  /** What the confidence is made of. */
+  signals: ConfidenceSignals;
+}
+
+/** The evidence behind a candidate's confidence, for the reviewer. */
+export interface ConfidenceSignals {
+  /**
+   * How sure the speaker is, 0-1: 1 a known actor by name, 0.8 one by "he"/"the ministry" or a country as the
+   * speaker ("Iran said"), 0.85 a name not on record yet, 0.4 a speaker no name pins down ("reports", "sources").
+   */
+  speaker: number;
+  /** How much the statement is about the document's story, 0-1 (from the signals below). */
+  story: number;
+  /** Share of the document's subject (the weighted content words of its title and lede) it speaks of, 0-1. */
+  subject: number;
+  /** It speaks of an attack, its means or its damage. */
+  incident: boolean;
+  /** It holds someone responsible, denies, downplays or declines to comment. */
+  responsibility: boolean;
+  /** It names an actor the document holds responsible elsewhere, or is that actor declining or denying. */
+  suspect: boolean;
+  /** It is framed in another time ("Last year, ..."), or stands in a paragraph about another story. */
+  otherTime: boolean;
+}
+
+export interface ExtractOptions {
+  /** The document's title: with the lede, it says what the document is about. */
+  title?: string | null;
 }
