@@ -18,6 +18,8 @@ CREATE TABLE `candidates` (
 	`text` text NOT NULL,
 	`reported_via` text NOT NULL,
 	`attributions` text NOT NULL,
+	`confidence` real NOT NULL,
+	`signals` text NOT NULL,
 	`claim_id` integer,
 	`decided_by` text,
 	`decided_at` text,
@@ -28,7 +30,8 @@ CREATE TABLE `candidates` (
 	FOREIGN KEY (`claim_id`) REFERENCES `claims`(`id`) ON UPDATE no action ON DELETE set null,
 	CONSTRAINT "candidates_status_check" CHECK(status IN ('pending', 'accepted', 'rejected')),
 	CONSTRAINT "candidates_stance_check" CHECK(stance IN ('asserts', 'denies', 'downplays', 'speculates', 'declines_to_comment')),
-	CONSTRAINT "candidates_modality_check" CHECK(modality IN ('direct_quote', 'paraphrase'))
+	CONSTRAINT "candidates_modality_check" CHECK(modality IN ('direct_quote', 'paraphrase')),
+	CONSTRAINT "candidates_confidence_check" CHECK(confidence BETWEEN 0 AND 1)
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `candidates_fingerprint_idx` ON `candidates` (`source_id`,`fingerprint`);--> statement-breakpoint

@@ -27,6 +27,7 @@ interface Candidate {
   speaker: { actor: { id: number } | null; proposed: { name: string; kind: string } | null };
   attributions: { actor: { id: number } | null; position: string }[];
   claimId: number | null;
+  confidence?: number;
 }
 
 /** The newsroom's actors, an event and the story as a source; then one extraction run. */
@@ -48,7 +49,9 @@ async function scene() {
   const source = await createSource(ctx.api, { title: 'Wire story', text: STORY });
   const run = await ctx.api.post(`/sources/${source.id}/candidates`).send({});
   expect(run.status, JSON.stringify(run.body)).toBe(200);
-  const found = run.body.data as Candidate[];
+  const proposed = run.body.data as Candidate[];
+  // Everything found is stored, the low-confidence ones too: the review desk can list them all.
+  const found = (await ctx.api.get(`/candidates?source=${source.id}&limit=100`)).body.data as Candidate[];
   const byQuote = (words: string) => {
     const c = found.find((x) => x.quote.exact.includes(words));
     if (!c) throw new Error(`no candidate quotes "${words}"`);
@@ -61,6 +64,8 @@ async function scene() {
     idf,
     event,
     source,
+    run: run.body as { data: Candidate[]; lowConfidence: number },
+    proposed,
     found,
     drones: byQuote('three drones'),
     roof: byQuote('minor damage'),
@@ -83,6 +88,15 @@ describe('POST /sources/{sourceId}/candidates', () => {
       'The Israeli military declined to comment',
       'the factory made missiles',
     ]);
+    // "a newspaper said": a speaker no name pins down, so it is stored but not proposed.
+    expect(s.proposed.map((c) => c.quote.exact)).toEqual([
+      'three drones were shot down over Isfahan',
+      'There was minor damage to the roof',
+      'The Israeli military declined to comment',
+      'the factory made missiles',
+    ]);
+    expect(s.run.lowConfidence).toBe(1);
+    expect(s.carried).toMatchObject({ confidence: 0.37, signals: { speaker: 0.4, incident: true } });
     const points = [...STORY];
     const start = [...STORY.slice(0, STORY.indexOf('The Israeli military'))].length;
     const declined = await ctx.api.get(`/candidates/${s.declined.id}`);
@@ -124,6 +138,16 @@ describe('POST /sources/{sourceId}/candidates', () => {
         },
       ],
       rule: 'declines_to_comment',
+      confidence: 0.8,
+      signals: {
+        speaker: 1,
+        story: 0.8,
+        subject: 0,
+        incident: false,
+        responsibility: true,
+        suspect: true,
+        otherTime: false,
+      },
       claimId: null,
       decidedBy: null,
       decidedAt: null,
@@ -152,6 +176,13 @@ describe('POST /sources/{sourceId}/candidates', () => {
     );
     expect(listed.body.nextCursor).toEqual(expect.any(String));
     expect(listed.headers.link).toMatch(/rel="next"/);
+    const confident = await ctx.api.get(`/candidates?source=${s.source.id}&minConfidence=0.5&limit=100`);
+    expect(confident.body.data.map((c: Candidate) => c.id).sort()).toEqual(
+      s.proposed.map((c) => c.id).sort(),
+    );
+    const bad = await ctx.api.get('/candidates?minConfidence=2');
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toEqual([expect.objectContaining({ in: 'query', pointer: '/minConfidence' })]);
     expect((await ctx.api.get(`/candidates/${s.drones.id}/history`)).body.data).toMatchObject([
       { operation: 'create', keyLabel: 'test admin', resource: 'candidate', resourceId: s.drones.id },
     ]);
@@ -164,13 +195,19 @@ describe('POST /sources/{sourceId}/candidates', () => {
       .post(`/candidates/${s.roof.id}/reject`)
       .send({ reason: 'Repeats the statement above.' })
       .expect(200);
+    // A decision on a low-confidence candidate (found with ?minConfidence=0) is shown with the others from then on.
+    await ctx.api.post(`/candidates/${s.carried.id}/reject`).send({ reason: 'Which newspaper?' }).expect(200);
     // A newsroom adds the paper; the pending proposal now names it, the decided ones stay as decided.
     const kayhan = await createActor(ctx.api, { name: 'Kayhan', kind: 'media_outlet' });
 
     const again = await ctx.api.post(`/sources/${s.source.id}/candidates`).send({});
     expect(again.status).toBe(200);
     expect(again.body.data.map((c: Candidate) => c.id)).toEqual(s.found.map((c) => c.id));
+    expect(again.body.lowConfidence).toBe(0);
     const byId = new Map((again.body.data as Candidate[]).map((c) => [c.id, c]));
+    expect(byId.get(s.carried.id)).toMatchObject({ status: 'rejected', confidence: 0.37 });
+    // Known now, the paper's statement is surer of its speaker.
+    expect(byId.get(s.kayhan.id)?.confidence).toBeGreaterThan(s.kayhan.confidence as number);
     expect(byId.get(s.drones.id)).toMatchObject({ status: 'accepted', claimId: expect.any(Number) });
     expect(byId.get(s.roof.id)).toMatchObject({ status: 'rejected', reason: 'Repeats the statement above.' });
     expect(byId.get(s.kayhan.id)?.speaker).toMatchObject({
@@ -188,6 +225,19 @@ describe('POST /sources/{sourceId}/candidates', () => {
     ]);
   });
 
+  it('`minConfidence: 0` answers every candidate stored, the low-confidence ones too', async () => {
+    const source = await createSource(ctx.api, { title: 'Wire story', text: STORY });
+    const all = await ctx.api.post(`/sources/${source.id}/candidates`).send({ minConfidence: 0 });
+    expect(all.status).toBe(200);
+    expect(all.body.data).toHaveLength(5);
+    expect(all.body.lowConfidence).toBe(0);
+    const strict = await ctx.api.post(`/sources/${source.id}/candidates`).send({ minConfidence: 0.9 });
+    const kept = strict.body.data as Candidate[];
+    expect(kept.every((c) => (c.confidence as number) >= 0.9)).toBe(true);
+    expect(kept.length + strict.body.lowConfidence).toBe(5);
+    expect(strict.body.lowConfidence).toBeGreaterThan(0);
+  });
+
   it('a text in another language yields no candidates; an unknown source is a 404', async () => {
     const source = await createSource(ctx.api, {
       title: 'Polish wire',
@@ -195,7 +245,7 @@ describe('POST /sources/{sourceId}/candidates', () => {
     });
     const run = await ctx.api.post(`/sources/${source.id}/candidates`).send({});
     expect(run.status).toBe(200);
-    expect(run.body).toEqual({ data: [] });
+    expect(run.body).toEqual({ data: [], lowConfidence: 0 });
     const missing = await ctx.api.post('/sources/999999/candidates').send({});
     expectProblem(missing, 404, 'SOURCE_NOT_FOUND', '/sources/999999/candidates', {
       title: 'Source not found',
@@ -212,6 +262,11 @@ describe('POST /sources/{sourceId}/candidates', () => {
     expect(asReader.status).toBe(403);
     const unknown = await ctx.api.post(`/sources/${source.id}/candidates`).send({ language: 'en' });
     expect(unknown.status).toBe(400);
+    const outOfRange = await ctx.api.post(`/sources/${source.id}/candidates`).send({ minConfidence: 1.5 });
+    expect(outOfRange.status).toBe(400);
+    expect(outOfRange.body.errors).toEqual([
+      expect.objectContaining({ in: 'body', pointer: '/minConfidence' }),
+    ]);
     expect((await ctx.api.get('/candidates')).body).toEqual({ data: [], nextCursor: null });
   });
 });

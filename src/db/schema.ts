@@ -298,6 +298,9 @@ export const candidates = sqliteTable(
     text: text('text').notNull(),
     reportedVia: text('reported_via', { mode: 'json' }).notNull(),
     attributions: text('attributions', { mode: 'json' }).notNull(),
+    // How likely it is a statement a curator files for this story, and the evidence it rests on.
+    confidence: real('confidence').notNull(),
+    signals: text('signals', { mode: 'json' }).notNull(),
     claimId: integer('claim_id').references(() => claims.id, { onDelete: 'set null' }),
     decidedBy: text('decided_by'),
     decidedAt: text('decided_at'),
@@ -312,6 +315,7 @@ export const candidates = sqliteTable(
     index('candidates_source_idx').on(t.sourceId, t.id),
     index('candidates_status_idx').on(t.status, t.id),
     index('candidates_claim_idx').on(t.claimId),
+    check('candidates_confidence_check', sql`confidence BETWEEN 0 AND 1`),
   ],
 );
 

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, or, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { actors, candidates, sources } from '../../db/schema.js';
 import type { ExtractedCandidate, KnownActor } from '../../domain/extraction/index.js';
@@ -10,6 +10,8 @@ import type { Candidate } from './candidates.schemas.js';
 export interface CandidateFilter {
   source?: number | undefined;
   status?: Candidate['status'] | undefined;
+  /** Only candidates at least this confident; decided ones are listed whatever their confidence. */
+  minConfidence?: number | undefined;
   after?: number | undefined;
   limit: number;
 }
@@ -34,8 +36,13 @@ function proposalColumns(c: ExtractedCandidate) {
     text: c.text,
     reportedVia: c.reportedVia,
     attributions: c.attributions,
+    confidence: c.confidence,
+    signals: c.signals,
   };
 }
+
+const confidentOrDecided = (min: number) =>
+  or(gte(candidates.confidence, min), eq(candidates.status, 'accepted'), eq(candidates.status, 'rejected'));
 
 export function createCandidatesRepository(db: Db) {
   const select = () =>
@@ -66,6 +73,8 @@ export function createCandidatesRepository(db: Db) {
       reportedVia: r.reportedVia as Candidate['reportedVia'],
       attributions: r.attributions as Candidate['attributions'],
       rule: r.rule as Candidate['rule'],
+      confidence: r.confidence,
+      signals: r.signals as Candidate['signals'],
       claimId: r.claimId,
       decidedBy: r.decidedBy,
       decidedAt: r.decidedAt,
@@ -85,6 +94,7 @@ export function createCandidatesRepository(db: Db) {
       const where: (SQL | undefined)[] = [];
       if (filter.source !== undefined) where.push(eq(candidates.sourceId, filter.source));
       if (filter.status) where.push(eq(candidates.status, filter.status));
+      if (filter.minConfidence !== undefined) where.push(confidentOrDecided(filter.minConfidence));
       if (filter.after !== undefined) where.push(gt(candidates.id, filter.after));
       const rows = select()
         .where(and(...where))
@@ -94,13 +104,24 @@ export function createCandidatesRepository(db: Db) {
       return toPage(rows.map(toCandidate), filter.limit);
     },
 
-    /** Every candidate of a source, in text order. */
-    ofSource(sourceId: number): Candidate[] {
+    /** The candidates of a source, in text order: all, or the decided ones and those at least this confident. */
+    ofSource(sourceId: number, minConfidence = 0): Candidate[] {
       return select()
-        .where(eq(candidates.sourceId, sourceId))
+        .where(and(eq(candidates.sourceId, sourceId), confidentOrDecided(minConfidence)))
         .orderBy(asc(candidates.quoteStart), asc(candidates.cueStart), asc(candidates.id))
         .all()
         .map(toCandidate);
+    },
+
+    /** What the extractor reads of a source: its verbatim text and its title. */
+    documentOf(sourceId: number): { text: string; title: string } | null {
+      return (
+        db
+          .select({ text: sources.text, title: sources.title })
+          .from(sources)
+          .where(eq(sources.id, sourceId))
+          .get() ?? null
+      );
     },
 
     /** The actors the extractor resolves speakers against. */

@@ -49,9 +49,13 @@ export const candidatesRoutes: FastifyPluginAsyncZod = async (app) => {
       description:
         'Runs the extractor over the source’s stored text against the actors on record and stores what it finds as ' +
         '`pending` candidates: who said what (speaker resolved to a known actor, or a proposed new one), the cue, stance, ' +
-        'modality, chain and whom it holds responsible. Running it again returns the same candidates (matched by ' +
-        '`fingerprint`, no duplicates): decided ones are kept as they are, pending ones are revised (say, after a new ' +
-        `actor was added), and pending ones no longer found are dropped. English text only: other languages yield none. ${IDEMPOTENCY}`,
+        'modality, chain and whom it holds responsible, each statement once. Each has a `confidence`: how sure the speaker ' +
+        'is times how much the statement is about the source’s own story (its title and lede, the incident, who is held ' +
+        'responsible), cut for background in another time. Every candidate is stored; the answer holds those at least ' +
+        '`minConfidence` confident (default 0.5) and every decided one, in text order, and `lowConfidence` counts the ' +
+        'others (`GET /candidates?source=&minConfidence=0` lists them). Running it again returns the same candidates ' +
+        '(matched by `fingerprint`, no duplicates): decided ones are kept as they are, pending ones are revised (say, after ' +
+        `a new actor was added), and pending ones no longer found are dropped. English text only: other languages yield none. ${IDEMPOTENCY}`,
       params: idParams('sourceId'),
       headers: idempotencyHeaders,
       body: ExtractCandidatesBody,
@@ -66,7 +70,7 @@ export const candidatesRoutes: FastifyPluginAsyncZod = async (app) => {
       const result = await app.write(() =>
         idempotent(app.db, request, () => ({
           status: 200,
-          body: { data: service.store(sourceId, run, ctxOf(request)) },
+          body: service.store(sourceId, run, ctxOf(request), request.body?.minConfidence),
         })),
       );
       return result.body as z.infer<typeof CandidateListSchema>;
@@ -79,7 +83,8 @@ export const candidatesRoutes: FastifyPluginAsyncZod = async (app) => {
       tags,
       summary: 'List candidates',
       description:
-        'Candidates in creation order; `source` and `status` filter (AND). `?status=pending` is the review queue.',
+        'Candidates in creation order; `source`, `status` and `minConfidence` filter (AND). `?status=pending&minConfidence=0.5` is ' +
+        'the review queue as extraction proposes it; `?minConfidence=0` (or leaving it out) also lists the low-confidence ones.',
       querystring: ListCandidatesQuery,
       response: { 200: CandidatePage, ...problemResponses(400, 401) },
     },

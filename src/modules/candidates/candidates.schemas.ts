@@ -7,6 +7,7 @@ import {
   CANDIDATE_STATUSES,
   candidates,
 } from '../../db/schema.js';
+import { MIN_CONFIDENCE } from '../../domain/extraction/index.js';
 import { pageOf, pageQuerySchema } from '../../lib/pagination.js';
 import { idParam, idSchema, name, text } from '../../lib/schemas.js';
 import { ActorRefSchema } from '../actors/actors.schemas.js';
@@ -85,6 +86,40 @@ export const CandidateAttributionSchema = z
   })
   .meta({ id: 'CandidateAttribution', description: 'Whom the statement holds responsible, and how.' });
 
+export const CandidateSignalsSchema = z
+  .object({
+    speaker: z
+      .number()
+      .describe(
+        'How sure the speaker is, 0-1: 1 a known actor by name or alias; 0.8 one reached through "he" or "the ministry", or a country as the speaker ("Iran said"); 0.85 a name not on record yet; 0.4 a speaker no name pins down ("reports", "sources").',
+      ),
+    story: z
+      .number()
+      .describe(
+        'How much the statement is about the source’s own story, 0-1, from the signals below: any one strong sign is enough.',
+      ),
+    subject: z
+      .number()
+      .describe(
+        'Share of the source’s subject it speaks of, 0-1: the content words of the title and lede, each weighted by how rare it is in the text.',
+      ),
+    incident: z.boolean().describe('It speaks of an attack, its means or its damage.'),
+    responsibility: z
+      .boolean()
+      .describe('It holds someone responsible, or denies, downplays or declines to comment.'),
+    suspect: z
+      .boolean()
+      .describe(
+        'It names an actor the source holds responsible elsewhere, or is that actor declining or denying.',
+      ),
+    otherTime: z
+      .boolean()
+      .describe(
+        'It is framed in another time ("Last year, ..."), or stands in a paragraph about another story ("Separately, ...", "On domestic politics, ..."); its confidence is cut.',
+      ),
+  })
+  .meta({ id: 'CandidateSignals', description: 'The evidence a candidate’s confidence is made of.' });
+
 export const CandidateSchema = createSelectSchema(candidates)
   .pick({
     id: true,
@@ -119,6 +154,14 @@ export const CandidateSchema = createSelectSchema(candidates)
     reportedVia: z.array(CandidateRelaySchema).describe('The chain the text names, claimant side first.'),
     attributions: z.array(CandidateAttributionSchema),
     rule: z.enum(CANDIDATE_RULES).describe('Which pattern found the statement.'),
+    confidence: z
+      .number()
+      .min(0)
+      .max(1)
+      .describe(
+        `How likely it is a statement a curator files for this source’s story, 0-1: \`signals.speaker\` × \`signals.story\`, × 0.4 when \`signals.otherTime\`. Under ${MIN_CONFIDENCE} a candidate is stored but not proposed by default.`,
+      ),
+    signals: CandidateSignalsSchema,
     claimId: z.number().int().nullable().describe('The claim filed when the candidate was accepted.'),
     decidedBy: z.string().nullable().describe('The label of the API key that accepted or rejected it.'),
     decidedAt: z.string().nullable(),
@@ -165,6 +208,16 @@ export const CandidateSchema = createSelectSchema(candidates)
           },
         ],
         rule: 'declines_to_comment',
+        confidence: 0.84,
+        signals: {
+          speaker: 1,
+          story: 0.84,
+          subject: 0.25,
+          incident: false,
+          responsibility: true,
+          suspect: true,
+          otherTime: false,
+        },
         claimId: null,
         decidedBy: null,
         decidedAt: null,
@@ -177,23 +230,56 @@ export const CandidateSchema = createSelectSchema(candidates)
 
 export type Candidate = z.infer<typeof CandidateSchema>;
 
-export const CandidateListSchema = z.object({ data: z.array(CandidateSchema) }).meta({
-  id: 'CandidateList',
-  description: 'Every candidate of the source, in the order they stand in the text.',
-});
+export const CandidateListSchema = z
+  .object({
+    data: z.array(CandidateSchema),
+    lowConfidence: z
+      .number()
+      .int()
+      .describe(
+        'Pending candidates stored under `minConfidence` and left out of `data`: list them with `GET /candidates?source={sourceId}&minConfidence=0`.',
+      ),
+  })
+  .meta({
+    id: 'CandidateList',
+    description:
+      'The candidates of the source in the order they stand in the text: the pending ones at least `minConfidence` confident, and every decided one.',
+  });
+
+const minConfidence = z.coerce
+  .number()
+  .min(0)
+  .max(1)
+  .describe(
+    `Only candidates at least this confident (0-1); decided candidates are always included. POST /sources/{sourceId}/candidates uses ${MIN_CONFIDENCE} unless told otherwise.`,
+  );
 
 export const CandidatePage = pageOf(CandidateSchema, 'CandidatePage');
 
 export const ListCandidatesQuery = pageQuerySchema.extend({
   source: idParam.optional().describe('Only the candidates found in this source.'),
   status: z.enum(CANDIDATE_STATUSES).optional().describe('Only pending, accepted or rejected candidates.'),
+  minConfidence: minConfidence.optional(),
 });
 
 export const ExtractCandidatesBody = z
-  .object({})
+  .object({
+    minConfidence: z
+      .number()
+      .min(0)
+      .max(1)
+      .optional()
+      .describe(
+        `Which pending candidates to answer with (default ${MIN_CONFIDENCE}); \`0\` answers every one. Every candidate found is stored whatever this says.`,
+      ),
+  })
   .strict()
   .nullish()
-  .meta({ id: 'ExtractCandidates', description: 'No options yet: send `{}` or nothing.', examples: [{}] });
+  .meta({
+    id: 'ExtractCandidates',
+    description: 'Optional: send `{}` or nothing for the candidates worth a reviewer’s time.',
+    examples: [{}, { minConfidence: 0 }],
+  });
 
 const correctionAttribution = z
   .object({

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client.js';
 import { ATTRIBUTION_POSITIONS } from '../../db/schema.js';
-import { type ExtractedCandidate, extractCandidates } from '../../domain/extraction/index.js';
+import { type ExtractedCandidate, extractCandidates, MIN_CONFIDENCE } from '../../domain/extraction/index.js';
 import { type FieldError, problem } from '../../errors.js';
 import { createActorsRepository } from '../actors/actors.repository.js';
 import { createAttributionsRepository } from '../attributions/attributions.repository.js';
@@ -51,20 +51,23 @@ export function createCandidatesService(db: Db) {
   return {
     /** Extraction itself, outside any transaction: it reads but never writes. */
     extract(sourceId: number): { text: string; found: ExtractedCandidate[] } {
-      const text = sources.textOf(sourceId);
-      if (text === null) throw sourceNotFound(sourceId);
-      return { text, found: extractCandidates(text, repo.knownActors()) };
+      const doc = repo.documentOf(sourceId);
+      if (doc === null) throw sourceNotFound(sourceId);
+      return { text: doc.text, found: extractCandidates(doc.text, repo.knownActors(), { title: doc.title }) };
     },
 
     /**
      * Stores what a run found: new statements become pending candidates, pending ones are revised, decided
-     * ones are kept as they are, and pending ones the run no longer finds are dropped.
+     * ones are kept as they are, and pending ones the run no longer finds are dropped. Every candidate is
+     * stored; the answer holds the decided ones and the pending ones at least `minConfidence` confident, and
+     * counts the pending ones under it.
      */
     store(
       sourceId: number,
       run: { text: string; found: ExtractedCandidate[] },
       ctx: WriteContext,
-    ): Candidate[] {
+      minConfidence: number = MIN_CONFIDENCE,
+    ): { data: Candidate[]; lowConfidence: number } {
       const text = sources.textOf(sourceId);
       if (text === null) throw sourceNotFound(sourceId);
       if (text !== run.text) {
@@ -107,7 +110,9 @@ export function createCandidatesService(db: Db) {
           record(stale.id, 'delete', stale, null);
         }
       }
-      return repo.ofSource(sourceId);
+      const all = repo.ofSource(sourceId);
+      const data = all.filter((c) => c.status !== 'pending' || c.confidence >= minConfidence);
+      return { data, lowConfidence: all.length - data.length };
     },
 
     /** Files the candidate as a claim, with the corrections given, and marks it accepted; all or nothing. */
