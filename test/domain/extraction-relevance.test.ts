@@ -100,6 +100,20 @@ describe('extraction: what the story is about', () => {
     expect(quoting(found, 'the drones were shot down').signals.otherTime).toBe(false);
   });
 
+  it('the party held responsible declining to comment is the heart of the story; a country speaks less surely', () => {
+    const found = run(
+      [
+        'Israel was behind the strike on the factory, U.S. officials told the Wall Street Journal.',
+        'Israel did not comment.',
+        'Iran said it would respond.',
+      ].join('\n\n'),
+    );
+    const silent = quoting(found, 'Israel did not comment');
+    expect(silent.signals).toMatchObject({ suspect: true, responsibility: true, speaker: 0.8 });
+    expect(silent.confidence).toBeGreaterThanOrEqual(MIN_CONFIDENCE);
+    expect(quoting(found, 'it would respond').signals.speaker).toBe(0.8);
+  });
+
   it('a speaker no name pins down ("reports") weighs less than a named one', () => {
     const [vague] = run('Reports suggest the strike was meant to serve the interests of Israel.');
     const [named] = run(
