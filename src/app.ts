@@ -13,6 +13,7 @@ import { serializerCompiler } from './lib/serializer.js';
 import { actorsRoutes } from './modules/actors/actors.routes.js';
 import { attributionsRoutes } from './modules/attributions/attributions.routes.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
+import { candidatesRoutes } from './modules/candidates/candidates.routes.js';
 import { changesRoutes } from './modules/changes/changes.routes.js';
 import { claimLinksRoutes } from './modules/claim-links/claim-links.routes.js';
 import { claimsRoutes } from './modules/claims/claims.routes.js';
@@ -165,6 +166,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     budgetMs: options.searchTimeBudgetMs ?? 250,
     graceMs: options.searchGraceMs ?? 250,
   });
+  await app.register(candidatesRoutes);
   await app.register(keysRoutes);
   await app.register(auditRoutes);
   await app.register(deskPlugin, { dir: options.deskDir });

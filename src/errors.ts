@@ -20,6 +20,7 @@ export const PROBLEMS = {
   CLAIM_NOT_FOUND: { status: 404, title: 'Claim not found' },
   ATTRIBUTION_NOT_FOUND: { status: 404, title: 'Attribution not found' },
   CLAIM_LINK_NOT_FOUND: { status: 404, title: 'Claim link not found' },
+  CANDIDATE_NOT_FOUND: { status: 404, title: 'Candidate not found' },
   KEY_NOT_FOUND: { status: 404, title: 'API key not found' },
   HISTORY_NOT_FOUND: { status: 404, title: 'No history for this record' },
   WEBHOOK_NOT_FOUND: { status: 404, title: 'Webhook not found' },
@@ -32,6 +33,7 @@ export const PROBLEMS = {
   DUPLICATE: { status: 409, title: 'The resource already exists' },
   SOURCE_TEXT_LOCKED: { status: 409, title: 'The source text is anchored by claims' },
   CONFLICT: { status: 409, title: 'The request conflicts with stored data' },
+  CANDIDATE_DECIDED: { status: 409, title: 'The candidate has already been accepted or rejected' },
   PRECONDITION_FAILED: { status: 412, title: 'The record has changed since it was read' },
   BODY_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
@@ -44,6 +46,7 @@ export const PROBLEMS = {
   INCONSISTENT_FIELDS: { status: 422, title: 'The fields do not agree' },
   INVALID_TIME_RANGE: { status: 422, title: 'The event ends before it starts' },
   SELF_LINK: { status: 422, title: 'A claim cannot be linked to itself' },
+  CANDIDATE_NEEDS_CORRECTION: { status: 422, title: 'The candidate cannot be filed without a correction' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'The Idempotency-Key was used for another request' },
   IDEMPOTENCY_KEY_IN_USE: {
     status: 409,

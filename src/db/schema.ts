@@ -37,6 +37,7 @@ export const ATTRIBUTION_POSITIONS = [
 /** The positions an attribution naming an actor can take (all but `no_attribution`). */
 export const HELD_POSITIONS = ['asserts', 'denies', 'declines_to_comment', 'speculates'] as const;
 export const ATTRIBUTION_ROLES = ['perpetrator', 'sponsor', 'facilitator', 'other'] as const;
+export const CANDIDATE_STATUSES = ['pending', 'accepted', 'rejected'] as const;
 export const LINK_RELATIONS = ['corroborates', 'contradicts', 'repeats', 'responds_to'] as const;
 export const KEY_ROLES = ['reader', 'editor', 'admin'] as const;
 export const AUDIT_OPERATIONS = ['create', 'update', 'retract', 'delete'] as const;
@@ -281,6 +282,57 @@ export const eventParties = sqliteTable(
     primaryKey({ columns: [t.eventId, t.actorId, t.role] }),
     check('event_parties_role_check', inList('role', PARTY_ROLES)),
     index('event_parties_actor_idx').on(t.actorId),
+  ],
+);
+
+/**
+ * Statements the extractor proposes from a source's text, waiting for a person to accept (file a claim) or
+ * reject them. The proposal's nested parts (speaker, relays, attributions) are kept as JSON: they are
+ * suggestions, not records; accepting one files the records through the claims service.
+ */
+export const candidates = sqliteTable(
+  'candidates',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    sourceId: integer('source_id')
+      .notNull()
+      .references(() => sources.id, { onDelete: 'cascade' }),
+    // Where the statement and its cue stand in the text: the same on every run over the same text.
+    fingerprint: text('fingerprint').notNull(),
+    status: text('status', { enum: CANDIDATE_STATUSES }).notNull(),
+    rule: text('rule').notNull(),
+    quoteExact: text('quote_exact').notNull(),
+    quotePrefix: text('quote_prefix').notNull(),
+    quoteSuffix: text('quote_suffix').notNull(),
+    quoteStart: integer('quote_start').notNull(),
+    quoteEnd: integer('quote_end').notNull(),
+    cueText: text('cue_text').notNull(),
+    cueStart: integer('cue_start').notNull(),
+    cueEnd: integer('cue_end').notNull(),
+    speaker: text('speaker', { mode: 'json' }).notNull(),
+    stance: text('stance', { enum: STANCES }).notNull(),
+    modality: text('modality', { enum: MODALITIES }).notNull(),
+    text: text('text').notNull(),
+    reportedVia: text('reported_via', { mode: 'json' }).notNull(),
+    attributions: text('attributions', { mode: 'json' }).notNull(),
+    // How likely it is a statement a curator files for this story, and the evidence it rests on.
+    confidence: real('confidence').notNull(),
+    signals: text('signals', { mode: 'json' }).notNull(),
+    claimId: integer('claim_id').references(() => claims.id, { onDelete: 'set null' }),
+    decidedBy: text('decided_by'),
+    decidedAt: text('decided_at'),
+    reason: text('reason'),
+    ...timestamps,
+  },
+  (t) => [
+    check('candidates_status_check', inList('status', CANDIDATE_STATUSES)),
+    check('candidates_stance_check', inList('stance', STANCES)),
+    check('candidates_modality_check', inList('modality', MODALITIES)),
+    uniqueIndex('candidates_fingerprint_idx').on(t.sourceId, t.fingerprint),
+    index('candidates_source_idx').on(t.sourceId, t.id),
+    index('candidates_status_idx').on(t.status, t.id),
+    index('candidates_claim_idx').on(t.claimId),
+    check('candidates_confidence_check', sql`confidence BETWEEN 0 AND 1`),
   ],
 );
 

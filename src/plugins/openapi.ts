@@ -162,6 +162,11 @@ export const openapiPlugin = fp(
               'Claims and events as W3C Web Annotation, STIX 2.1, W3C PROV and schema.org ClaimReview.',
           },
           { name: 'transfer', description: 'Bulk import and export of the whole record as NDJSON.' },
+          {
+            name: 'intake',
+            description:
+              'Candidate claims proposed from a source’s text, reviewed into the record: accept or reject.',
+          },
           { name: 'service', description: 'Health and the API description.' },
         ],
       },

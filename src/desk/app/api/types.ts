@@ -6,6 +6,7 @@ import type { ProblemSchema } from '../../../errors.js';
 import type { ActorRefSchema, ActorSchema } from '../../../modules/actors/actors.schemas.js';
 import type { AttributionSchema } from '../../../modules/attributions/attributions.schemas.js';
 import type { AuditEntrySchema } from '../../../modules/audit/audit.schemas.js';
+import type { CandidateSchema } from '../../../modules/candidates/candidates.schemas.js';
 import type { ClaimLinkSchema } from '../../../modules/claim-links/claim-links.schemas.js';
 import type { ClaimSchema } from '../../../modules/claims/claims.schemas.js';
 import type {
@@ -60,42 +61,7 @@ export type BoardPosition = BoardActor['positions'][number];
 export type BoardEntry = z.output<typeof BoardEntrySchema>;
 export type AttributionPosition = BoardPosition['position'];
 
-// Candidates (issue 8, branch wt-intake), written to the contract in notes/coordination.md until the
-// intake module's schemas land; then these become `z.output<typeof CandidateSchema>` like the rest.
-export interface TextSpan {
-  text: string;
-  start: number;
-  end: number;
-}
-export interface Candidate {
-  id: number;
-  sourceId: number;
-  status: 'pending' | 'accepted' | 'rejected';
-  quote: { exact: string; prefix: string; suffix: string; start: number; end: number };
-  cue: TextSpan;
-  speaker: TextSpan & {
-    actor: ActorRef | null;
-    score: number;
-    /** Other actors the speaker may be: the contract names the list, not its items' shape. */
-    alternatives: unknown[];
-    proposed: { name: string; kind: ActorKind } | null;
-  };
-  stance: Stance;
-  modality: Claim['modality'];
-  text: string;
-  reportedVia: unknown[];
-  attributions: {
-    actor: { id: number; name: string } | null;
-    actorText: string;
-    position: AttributionPosition;
-    role: Attribution['role'];
-  }[];
-  rule: string;
-  claimId: number | null;
-  decidedBy: unknown;
-  decidedAt: string | null;
-  reason: string | null;
-}
+export type Candidate = z.output<typeof CandidateSchema>;
 export interface AcceptCorrections {
   claimantId?: number;
   createClaimant?: { name: string; kind: ActorKind; parentId?: number | null };

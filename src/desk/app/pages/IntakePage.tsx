@@ -190,7 +190,13 @@ type StatusFilter = 'all' | Candidate['status'];
 /** The event chosen last, offered for the next candidate: a document is usually about one event. */
 let lastEvent: Option<number> | null = null;
 
-function useCandidates(sourceId: number) {
+/**
+ * What POST /sources/{id}/candidates proposes by default (its `minConfidence`): the review queue. Candidates
+ * below it are stored too (background, remarks on other matters) and shown when the reviewer asks.
+ */
+const PROPOSED_CONFIDENCE = 0.5;
+
+function useCandidates(sourceId: number, includeLow: boolean) {
   const key = useApiKey();
   const [candidates, setCandidates] = useState<Candidate[]>([]);
   const [problem, setProblem] = useState<ApiProblem | null>(null);
@@ -204,7 +210,12 @@ function useCandidates(sourceId: number) {
       let cursor: string | null = null;
       do {
         const page: Page<Candidate> = await request(
-          `/candidates${query({ source: sourceId, limit: 100, cursor })}`,
+          `/candidates${query({
+            source: sourceId,
+            limit: 100,
+            cursor,
+            minConfidence: includeLow ? 0 : PROPOSED_CONFIDENCE,
+          })}`,
           {
             signal: controller.signal,
           },
@@ -225,7 +236,7 @@ function useCandidates(sourceId: number) {
       },
     );
     return () => controller.abort();
-  }, [sourceId, key]);
+  }, [sourceId, key, includeLow]);
   const replace = useCallback(
     (updated: Candidate) => setCandidates((list) => list.map((c) => (c.id === updated.id ? updated : c))),
     [],
@@ -267,7 +278,8 @@ const candidateMarks = (
 function Review({ sourceId, candidateId }: { sourceId: number; candidateId: number | null }) {
   const key = useApiKey();
   const source = useResource<Source>(`/sources/${sourceId}`);
-  const { candidates, setCandidates, replace, problem, loading } = useCandidates(sourceId);
+  const [includeLow, setIncludeLow] = useState(false);
+  const { candidates, setCandidates, replace, problem, loading } = useCandidates(sourceId, includeLow);
   const [filter, setFilter] = useState<StatusFilter>('pending');
   const [currentId, setCurrentId] = useState<number | null>(candidateId);
   // A link to another candidate of this source (the address bar, a shared link) selects it.
@@ -278,6 +290,7 @@ function Review({ sourceId, candidateId }: { sourceId: number; candidateId: numb
   const extract = useAction(async () => {
     const result = await request<{ data: Candidate[] }>(`/sources/${sourceId}/candidates`, {
       method: 'POST',
+      body: includeLow ? { minConfidence: 0 } : {},
     });
     setCandidates(result.data);
     const first = result.data.find((c) => c.status === 'pending') ?? result.data[0];
@@ -359,6 +372,14 @@ function Review({ sourceId, candidateId }: { sourceId: number; candidateId: numb
           <option value="rejected">rejected ({counts.rejected})</option>
           <option value="all">all ({candidates.length})</option>
         </select>
+        <label>
+          <input
+            type="checkbox"
+            checked={includeLow}
+            onChange={(e) => setIncludeLow(e.currentTarget.checked)}
+          />{' '}
+          Include low-confidence candidates (background, other matters)
+        </label>
       </div>
       <ProblemNotice problem={extract.error} />
       <p class="shortcuts" id="shortcuts">

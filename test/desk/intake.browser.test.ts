@@ -68,7 +68,10 @@ describe('intake', () => {
     await listed.first().waitFor();
 
     // Every candidate is marked in the text at its offsets.
-    const candidates = await server.json<ListPage<Candidate>>(`/candidates?source=${docAId}&limit=100`);
+    // What the page shows by default: the candidates POST proposes (confidence 0.5 and up).
+    const candidates = await server.json<ListPage<Candidate>>(
+      `/candidates?source=${docAId}&minConfidence=0.5&limit=100`,
+    );
     expect(candidates.data.length).toBeGreaterThan(0);
     expect(await page.locator('mark.cand-quote').count()).toBeGreaterThanOrEqual(candidates.data.length);
     expect(await listed.count()).toBe(candidates.data.filter((c) => c.status === 'pending').length);
@@ -146,9 +149,9 @@ describe('intake', () => {
     expect(stored.reason).toBe('Background, not a statement about the attack');
 
     // The rejected one leaves the pending list; the form moved on to the next pending candidate.
-    expect(await page.locator('p.decided').innerText()).toBe(
-      `Candidate ${id} rejected: Background, not a statement about the attack.`,
-    );
+    await expect
+      .poll(() => page.locator('p.decided').innerText())
+      .toBe(`Candidate ${id} rejected: Background, not a statement about the attack.`);
     await expect.poll(() => heading.innerText()).not.toBe(first);
     expect(await seriousAxeViolations(page)).toEqual([]);
   });
