@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/client.js';
-import { idempotencyRecords } from '../db/schema.js';
 import { problem } from '../errors.js';
 import { nowIso } from './schemas.js';
+import { prepared } from './statements.js';
 
 /** A strong ETag: the hash of the representation, so any visible change makes a new one. */
 export function etagOf(representation: unknown): string {
@@ -74,11 +73,12 @@ export function idempotent(db: Db, request: FastifyRequest, run: () => StoredRes
   const bodyHash = createHash('sha256')
     .update(JSON.stringify([request.method, path, request.body ?? null]))
     .digest('hex');
-  const previous = db
-    .select()
-    .from(idempotencyRecords)
-    .where(and(eq(idempotencyRecords.principal, principal), eq(idempotencyRecords.key, key)))
-    .get();
+  const previous = prepared(
+    db.$client,
+    `SELECT body_hash AS bodyHash, status, location, body FROM idempotency_records WHERE principal = ? AND key = ?`,
+  ).get(principal, key) as
+    | { bodyHash: string; status: number; location: string | null; body: string }
+    | undefined;
   if (previous) {
     if (previous.bodyHash !== bodyHash) {
       throw problem(
@@ -99,18 +99,20 @@ export function idempotent(db: Db, request: FastifyRequest, run: () => StoredRes
     };
   }
   const response = run();
-  db.insert(idempotencyRecords)
-    .values({
-      key,
-      principal,
-      method: request.method,
-      path,
-      bodyHash,
-      status: response.status,
-      location: response.location ?? null,
-      body: JSON.stringify(response.body),
-      createdAt: nowIso(),
-    })
-    .run();
+  prepared(
+    db.$client,
+    `INSERT INTO idempotency_records (key, principal, method, path, body_hash, status, location, body, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    key,
+    principal,
+    request.method,
+    path,
+    bodyHash,
+    response.status,
+    response.location ?? null,
+    JSON.stringify(response.body),
+    nowIso(),
+  );
   return response;
 }

@@ -1,11 +1,11 @@
 import { and, asc, eq, gt, gte, isNull, lt, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { actors, attributions, claimReportedVia, claims, events, sources } from '../../db/schema.js';
+import { actors, claims, events, sources } from '../../db/schema.js';
 import { problem } from '../../errors.js';
 import { gradeOf } from '../../lib/grades.js';
 import { type Page, toPage } from '../../lib/pagination.js';
-import { count } from '../../lib/references.js';
 import { retractionOf } from '../../lib/retraction.js';
+import { countStatement, prepared, tableWriter } from '../../lib/statements.js';
 import type { Claim } from './claims.schemas.js';
 
 export interface ClaimFilter {
@@ -169,6 +169,19 @@ export function createClaimsRepository(db: Db) {
   const getStatement = select()
     .where(eq(claims.id, sql.placeholder('id')))
     .prepare();
+  const rowStatement = db
+    .select()
+    .from(claims)
+    .where(eq(claims.id, sql.placeholder('id')))
+    .prepare();
+  const claimsTable = tableWriter(db, claims);
+  const deleteChain = prepared(db.$client, 'DELETE FROM claim_reported_via WHERE claim_id = ?');
+  const insertChainLink = prepared(
+    db.$client,
+    'INSERT INTO claim_reported_via (claim_id, position, actor_id) VALUES (?, ?, ?)',
+  );
+  const deleteClaim = prepared(db.$client, 'DELETE FROM claims WHERE id = ?');
+  const attributionsOfClaim = countStatement(db.$client, 'attributions', 'claim_id');
 
   const repo = {
     get(id: number): Claim | null {
@@ -184,7 +197,7 @@ export function createClaimsRepository(db: Db) {
 
     /** The stored row, for updates. */
     row(id: number) {
-      return db.select().from(claims).where(eq(claims.id, id)).get() ?? null;
+      return rowStatement.get({ id }) ?? null;
     },
 
     list(filter: ClaimFilter): Page<Claim> {
@@ -213,48 +226,40 @@ export function createClaimsRepository(db: Db) {
     },
 
     insert(row: ClaimRow, reportedViaIds: number[]): number {
-      const { id } = db.insert(claims).values(row).returning({ id: claims.id }).get();
-      repo.replaceChain(id, reportedViaIds);
+      const id = claimsTable.insert(row);
+      repo.replaceChain(id, reportedViaIds, true);
       return id;
     },
 
     update(id: number, changes: Partial<ClaimRow>, reportedViaIds: number[] | undefined): void {
-      db.update(claims).set(changes).where(eq(claims.id, id)).run();
+      claimsTable.update(id, changes);
       if (reportedViaIds !== undefined) repo.replaceChain(id, reportedViaIds);
     },
 
-    replaceChain(id: number, actorIds: number[]): void {
-      db.delete(claimReportedVia).where(eq(claimReportedVia.claimId, id)).run();
-      if (actorIds.length > 0) {
-        db.insert(claimReportedVia)
-          .values(actorIds.map((actorId, position) => ({ claimId: id, position, actorId })))
-          .run();
-      }
+    replaceChain(id: number, actorIds: number[], isNew = false): void {
+      if (!isNew) deleteChain.run(id);
+      actorIds.forEach((actorId, position) => {
+        insertChainLink.run(id, position, actorId);
+      });
     },
 
     markRetracted(id: number, by: string, reason: string): void {
       const now = new Date().toISOString();
-      db.update(claims)
-        .set({ retractedAt: now, retractedBy: by, retractionReason: reason, updatedAt: now })
-        .where(eq(claims.id, id))
-        .run();
+      claimsTable.update(id, { retractedAt: now, retractedBy: by, retractionReason: reason, updatedAt: now });
     },
 
     /** Deletes a claim no attribution rests on; its chain and links go with it. */
     delete(id: number): boolean {
       return db.transaction(() => {
         if (!repo.row(id)) return false;
-        const carried = count(
-          db,
-          sql`SELECT count(*) AS n FROM ${attributions} WHERE ${attributions.claimId} = ${id}`,
-        );
+        const carried = attributionsOfClaim(id);
         if (carried > 0) {
           throw problem(
             'RESOURCE_IN_USE',
             `Claim ${id} carries ${carried} attribution(s); delete them first.`,
           );
         }
-        db.delete(claims).where(eq(claims.id, id)).run();
+        deleteClaim.run(id);
         return true;
       });
     },
