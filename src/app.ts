@@ -55,7 +55,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.removeContentTypeParser(['text/plain']);
 
   await app.register(dbPlugin, { databasePath: options.databasePath });
-  await app.register(writerPlugin);
+  await app.register(writerPlugin, { commitDelayMs: options.writeCommitDelayMs ?? 0 });
   await app.register(limitsPlugin, {
     rateLimitMax: options.rateLimitMax ?? 600,
     rateLimitWindowMs: options.rateLimitWindowMs ?? 60_000,

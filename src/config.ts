@@ -26,6 +26,7 @@ export const configSchema = z.object({
     ),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
   KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(5_000),
+  WRITE_COMMIT_DELAY_MS: z.coerce.number().int().min(0).max(1000).default(0),
   BODY_LIMIT: z.coerce
     .number()
     .int()
@@ -48,6 +49,8 @@ export interface AppConfig {
   corsOrigins: string[];
   requestTimeoutMs: number;
   keepAliveTimeoutMs: number;
+  /** How long a write waits for others to share its commit (group commit); 0 commits what is queued. */
+  writeCommitDelayMs: number;
 }
 
 export interface ServerConfig extends AppConfig {
@@ -77,5 +80,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): ServerConfig {
     corsOrigins: e.CORS_ORIGINS,
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
+    writeCommitDelayMs: e.WRITE_COMMIT_DELAY_MS,
   };
 }
