@@ -8,7 +8,8 @@ import { noContent, notModified, problemResponses } from './openapi.js';
 import { decodeCursor, type Page, type pageQuerySchema, sendPage } from './pagination.js';
 import { RetractBody } from './retraction.js';
 import { idParams } from './schemas.js';
-import { checkIfMatch, etagOf, idempotent, sendWithEtag } from './writes.js';
+import { serializerCompiler } from './serializer.js';
+import { checkIfMatch, etagOfJson, idempotent, isNotModified } from './writes.js';
 
 type ListQuery = z.ZodType<z.infer<typeof pageQuerySchema>, unknown>;
 
@@ -65,6 +66,15 @@ export function registerCrudRoutes<
   const idOf = (p: unknown) => (p as Record<string, number>)[spec.param] as number;
   const audit = createAuditService(app.db);
   const principalOf = (request: FastifyRequest) => request.principal ?? SYSTEM_PRINCIPAL;
+  // A record's ETag is the hash of its representation exactly as GET sends it, serialized once by the
+  // route's own serializer: writes check If-Match and answer with ETags computed the same way.
+  const serializeItem = serializerCompiler({
+    schema: spec.schemas.item,
+    method: 'GET',
+    url: itemPath,
+    httpStatus: '200',
+  });
+  const etagOfItem = (item: unknown) => etagOfJson(serializeItem(item));
 
   app.get(spec.path, {
     schema: {
@@ -109,7 +119,7 @@ export function registerCrudRoutes<
       );
       if (result.location) reply.header('location', result.location);
       if (result.replayed) reply.header('idempotent-replayed', 'true');
-      reply.header('etag', etagOf(result.body));
+      reply.header('etag', etagOfItem(result.body));
       return reply.code(result.status as 201).send(result.body);
     },
   });
@@ -127,7 +137,12 @@ export function registerCrudRoutes<
       const id = idOf(request.params);
       const item = spec.repo.get(id);
       if (!item) throw spec.notFound(id);
-      return sendWithEtag(request, reply, item);
+      const json = serializeItem(item);
+      const etag = etagOfJson(json);
+      reply.header('etag', etag);
+      if (isNotModified(request, etag)) return reply.code(304).send();
+      // A string with a JSON content type is sent as it is: it is not serialized a second time.
+      return reply.type('application/json; charset=utf-8').send(json as never);
     },
   });
 
@@ -150,7 +165,7 @@ export function registerCrudRoutes<
       const updated = await app.write(() => {
         const before = spec.repo.get(id);
         if (!before) throw spec.notFound(id);
-        checkIfMatch(request, before, app.writeSettings.requireIfMatch);
+        checkIfMatch(request, before, app.writeSettings.requireIfMatch, () => etagOfItem(before));
         const after = spec.repo.update(id, request.body as z.infer<Update>) as Item;
         audit.record({
           principal: principalOf(request),
@@ -163,7 +178,7 @@ export function registerCrudRoutes<
         });
         return after;
       });
-      reply.header('etag', etagOf(updated));
+      reply.header('etag', etagOfItem(updated));
       return updated;
     },
   });
@@ -185,7 +200,7 @@ export function registerCrudRoutes<
       await app.write(() => {
         const before = spec.repo.get(id);
         if (!before) throw spec.notFound(id);
-        checkIfMatch(request, before, app.writeSettings.requireIfMatch);
+        checkIfMatch(request, before, app.writeSettings.requireIfMatch, () => etagOfItem(before));
         spec.repo.delete(id);
         audit.record({
           principal: principalOf(request),
@@ -236,7 +251,7 @@ export function registerCrudRoutes<
           });
           return retracted;
         });
-        reply.header('etag', etagOf(after));
+        reply.header('etag', etagOfItem(after));
         return after;
       },
     });

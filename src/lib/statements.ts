@@ -114,3 +114,36 @@ export function countStatement(sqlite: Database.Database, table: string, column:
   ).pluck();
   return (value: unknown) => statement.get(value) as number;
 }
+
+/**
+ * A Drizzle select (built once, with `sql.placeholder`s) run as a bare prepared statement: rows come back as
+ * arrays and are keyed by `fields` (the select's flat field names, in order), without Drizzle's per-row
+ * mapping, which only matters for columns that need decoding (JSON, booleans, dates): use it for selects of
+ * plain text and integer columns.
+ */
+export function rawSelect<Row>(
+  sqlite: Database.Database,
+  query: { toSQL(): { sql: string; params: unknown[] } },
+  fields: readonly string[],
+): (values?: Record<string, unknown>) => Row[] {
+  const { sql, params } = query.toSQL();
+  const names = params.map((p) => {
+    const name = (p as { name?: unknown }).name;
+    if (typeof name !== 'string')
+      throw new Error(`rawSelect: every parameter must be a placeholder (${sql})`);
+    return name;
+  });
+  const statement = sqlite.prepare(sql).raw();
+  const width = fields.length;
+  return (values = {}) => {
+    const rows = statement.all(...names.map((n) => values[n])) as unknown[][];
+    const out = new Array<Row>(rows.length);
+    for (let r = 0; r < rows.length; r++) {
+      const array = rows[r] as unknown[];
+      const row: Record<string, unknown> = {};
+      for (let i = 0; i < width; i++) row[fields[i] as string] = array[i];
+      out[r] = row as Row;
+    }
+    return out;
+  };
+}

@@ -5,7 +5,7 @@ import { problem } from '../../errors.js';
 import { gradeOf } from '../../lib/grades.js';
 import { type Page, toPage } from '../../lib/pagination.js';
 import { retractionOf } from '../../lib/retraction.js';
-import { countStatement, prepared, tableWriter } from '../../lib/statements.js';
+import { countStatement, prepared, rawSelect, tableWriter } from '../../lib/statements.js';
 import type { Claim } from './claims.schemas.js';
 
 export interface ClaimFilter {
@@ -32,41 +32,45 @@ const verified = sql<number>`(
   AND substr(${sources.text}, ${claims.quoteEnd} + 1, length(${claims.quoteSuffix})) = ${claims.quoteSuffix}
 )`;
 
+// Plain text and integer columns only: read as bare rows (rawSelect), with no decoding to do.
+const selection = {
+  id: claims.id,
+  text: claims.text,
+  stance: claims.stance,
+  modality: claims.modality,
+  statedAt: claims.statedAt,
+  statedAtPrecision: claims.statedAtPrecision,
+  createdAt: claims.createdAt,
+  updatedAt: claims.updatedAt,
+  claimantId: claims.claimantId,
+  claimantName: actors.name,
+  claimantKind: actors.kind,
+  sourceId: claims.sourceId,
+  sourceTitle: sources.title,
+  sourceUrl: sources.url,
+  sourcePublishedAt: sources.publishedAt,
+  eventId: claims.eventId,
+  eventTitle: events.title,
+  quoteExact: claims.quoteExact,
+  quotePrefix: claims.quotePrefix,
+  quoteSuffix: claims.quoteSuffix,
+  quoteStart: claims.quoteStart,
+  quoteEnd: claims.quoteEnd,
+  verified,
+  credibilityGrade: claims.credibilityGrade,
+  credibilityGradedBy: claims.credibilityGradedBy,
+  credibilityGradedAt: claims.credibilityGradedAt,
+  credibilityRationale: claims.credibilityRationale,
+  retractedAt: claims.retractedAt,
+  retractedBy: claims.retractedBy,
+  retractionReason: claims.retractionReason,
+};
+const FIELDS = Object.keys(selection);
+
 export function createClaimsRepository(db: Db) {
   const select = () =>
     db
-      .select({
-        id: claims.id,
-        text: claims.text,
-        stance: claims.stance,
-        modality: claims.modality,
-        statedAt: claims.statedAt,
-        statedAtPrecision: claims.statedAtPrecision,
-        createdAt: claims.createdAt,
-        updatedAt: claims.updatedAt,
-        claimantId: claims.claimantId,
-        claimantName: actors.name,
-        claimantKind: actors.kind,
-        sourceId: claims.sourceId,
-        sourceTitle: sources.title,
-        sourceUrl: sources.url,
-        sourcePublishedAt: sources.publishedAt,
-        eventId: claims.eventId,
-        eventTitle: events.title,
-        quoteExact: claims.quoteExact,
-        quotePrefix: claims.quotePrefix,
-        quoteSuffix: claims.quoteSuffix,
-        quoteStart: claims.quoteStart,
-        quoteEnd: claims.quoteEnd,
-        verified,
-        credibilityGrade: claims.credibilityGrade,
-        credibilityGradedBy: claims.credibilityGradedBy,
-        credibilityGradedAt: claims.credibilityGradedAt,
-        credibilityRationale: claims.credibilityRationale,
-        retractedAt: claims.retractedAt,
-        retractedBy: claims.retractedBy,
-        retractionReason: claims.retractionReason,
-      })
+      .select(selection)
       .from(claims)
       // A LEFT JOIN keeps claims as the outer loop (every claim has its source: the column is NOT NULL with a
       // foreign key). With an inner join SQLite may scan sources first and sort, which costs a full scan
@@ -156,19 +160,26 @@ export function createClaimsRepository(db: Db) {
     if (present.has('statedBefore')) where.push(lt(claims.statedAt, p('statedBefore')));
     if (!includeRetracted) where.push(isNull(claims.retractedAt));
     if (present.has('after')) where.push(gt(claims.id, p('after')));
-    return select()
-      .where(and(...where))
-      .orderBy(asc(claims.id))
-      .limit(p('limit'))
-      .prepare();
+    return rawSelect<Row>(
+      db.$client,
+      select()
+        .where(and(...where))
+        .orderBy(asc(claims.id))
+        .limit(p('limit')),
+      FIELDS,
+    );
   }
 
-  const byIdsStatement = select()
-    .where(sql`${claims.id} IN (SELECT value FROM json_each(${sql.placeholder('ids')}))`)
-    .prepare();
-  const getStatement = select()
-    .where(eq(claims.id, sql.placeholder('id')))
-    .prepare();
+  const byIdsStatement = rawSelect<Row>(
+    db.$client,
+    select().where(sql`${claims.id} IN (SELECT value FROM json_each(${sql.placeholder('ids')}))`),
+    FIELDS,
+  );
+  const getStatement = rawSelect<Row>(
+    db.$client,
+    select().where(eq(claims.id, sql.placeholder('id'))),
+    FIELDS,
+  );
   const rowStatement = db
     .select()
     .from(claims)
@@ -185,13 +196,13 @@ export function createClaimsRepository(db: Db) {
 
   const repo = {
     get(id: number): Claim | null {
-      return toClaims(getStatement.all({ id }))[0] ?? null;
+      return toClaims(getStatement({ id }))[0] ?? null;
     },
 
     /** Claims by id, for embedding in attributions and links: one query for a whole page. */
     byIds(ids: number[]): Map<number, Claim> {
       if (ids.length === 0) return new Map();
-      const found = toClaims(byIdsStatement.all({ ids: JSON.stringify([...new Set(ids)]) }));
+      const found = toClaims(byIdsStatement({ ids: JSON.stringify([...new Set(ids)]) }));
       return new Map(found.map((c) => [c.id, c]));
     },
 
@@ -222,7 +233,7 @@ export function createClaimsRepository(db: Db) {
         );
         listStatements.set(key, statement);
       }
-      return toPage(toClaims(statement.all(values)), filter.limit);
+      return toPage(toClaims(statement(values)), filter.limit);
     },
 
     insert(row: ClaimRow, reportedViaIds: number[]): number {

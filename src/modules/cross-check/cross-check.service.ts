@@ -6,6 +6,7 @@ import { independentOrigins, type Origin, originKeyOf } from '../../domain/indep
 import { gradeOf } from '../../lib/grades.js';
 import { decodeCursorState, encodeCursorState, type Page } from '../../lib/pagination.js';
 import { retractionOf } from '../../lib/retraction.js';
+import { prepared } from '../../lib/statements.js';
 import { createClaimsRepository } from '../claims/claims.repository.js';
 import type { Claim } from '../claims/claims.schemas.js';
 import { createEventsRepository } from '../events/events.repository.js';
@@ -299,16 +300,16 @@ export function createCrossCheckService(db: Db) {
         params.push(at, at, after.id);
       }
       params.push(filter.limit + 1);
-      const rows = sqlite
-        .prepare(
-          `SELECT c.id, c.effective_at AS t,
+      // Prepared once per combination of filters (the SQL text), not compiled per request.
+      const rows = prepared(
+        sqlite,
+        `SELECT c.id, c.effective_at AS t,
                   CASE WHEN c.stated_at IS NOT NULL THEN 'statedAt' WHEN c.effective_at IS NOT NULL THEN 'publishedAt' END AS basis,
                   CASE WHEN c.stated_at IS NOT NULL THEN c.stated_at_precision ELSE s.published_at_precision END AS precision
            FROM claims c LEFT JOIN sources s ON s.id = c.source_id
            WHERE ${where.join(' AND ')}
            ORDER BY coalesce(c.effective_at, '9999'), c.id LIMIT ?`,
-        )
-        .all(...params) as {
+      ).all(...params) as {
         id: number;
         t: string | null;
         basis: TimelineEntry['basis'];
