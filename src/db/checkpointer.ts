@@ -15,6 +15,8 @@ const db = new Database(workerData.path, { fileMustExist: true });
 // A passive checkpoint never waits for a lock; a busy file is simply tried again at the next tick.
 db.pragma('busy_timeout = 0');
 db.pragma('synchronous = FULL');
+// A checkpoint copies frames from the WAL file to the database file: it needs next to no page cache.
+db.pragma('cache_size = -512');
 const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
 const timer = setInterval(() => {
   try {
