@@ -211,15 +211,19 @@ interface Side {
   run: () => Promise<LoadResult>;
 }
 
+/** The API process's RSS sampler of the current phase: each scenario records the highest RSS it saw. */
+let phaseRss: RssSampler | null = null;
+
 /** Runs two sides in interleaved rounds: a, b, a, b, ... */
 async function interleave(
-  scenario: Omit<PairedResult, 'a' | 'b' | 'ratio' | 'met' | 'sides'> & {
+  scenario: Omit<PairedResult, 'a' | 'b' | 'ratio' | 'met' | 'sides' | 'apiRssMaxBytes'> & {
     judge?: (p: PairedResult) => boolean;
   },
   a: Side,
   b: Side,
 ): Promise<PairedResult> {
   log(`  ${scenario.name} (${scenario.connections} connections): ${a.name} against ${b.name}`);
+  phaseRss?.reset();
   const ra: LoadResult[] = [];
   const rb: LoadResult[] = [];
   for (let i = 1; i <= rounds; i++) {
@@ -232,6 +236,7 @@ async function interleave(
   const result: PairedResult = {
     ...rest,
     sides: [a.name, b.name],
+    apiRssMaxBytes: phaseRss?.max ?? null,
     a: summarize(ra),
     b: summarize(rb),
     ratio: pairedRatio(
@@ -242,7 +247,7 @@ async function interleave(
   };
   result.met = judge ? judge(result) : null;
   log(
-    `    median ${round(result.a.reqPerSec.median)} against ${round(result.b.reqPerSec.median)} req/s, ratio ${range(result.ratio, (n) => n.toFixed(2))}${
+    `    median ${round(result.a.reqPerSec.median)} against ${round(result.b.reqPerSec.median)} req/s, ratio ${range(result.ratio, (n) => n.toFixed(2))}, API RSS at most ${result.apiRssMaxBytes === null ? 'n/a' : mb(result.apiRssMaxBytes)}${
       result.target ? `; ${result.target}: ${result.met ? 'met' : 'MISSED'}` : ''
     }`,
   );
@@ -458,6 +463,7 @@ try {
     await Promise.all([waitHealthy(api, '/health'), waitHealthy(limit, '/health')]);
     const apiRss = new RssSampler(api.proc.pid);
     const limitRss = new RssSampler(limit.proc.pid);
+    phaseRss = apiRss;
     log(
       `\nreads (${rounds} rounds of ${duration} s after ${warmup} s of warm-up, ${connections} connections):`,
     );
@@ -507,6 +513,7 @@ try {
     }
 
     if (selected('board-uncached')) {
+      apiRss.reset();
       // One request at a time, each after a commit by another connection: both sides see a new data_version
       // and compute the board afresh, as after any write.
       const n = Number(opts['board-requests']);
@@ -547,6 +554,7 @@ try {
         ] as number;
       const apiP50 = median(times.API ?? []);
       sequential.push({
+        apiRssMaxBytes: apiRss.max,
         id: 'board-uncached',
         name: 'attribution board, computed each time',
         path: boardPath,
@@ -692,6 +700,7 @@ try {
     }
 
     if (selected('export')) {
+      apiRss.reset();
       log('  NDJSON export of every claim (GET /claims?format=ndjson):');
       exported = await measureExport(api, '/claims?format=ndjson');
       log(
@@ -741,6 +750,7 @@ try {
     await waitHealthy(limit, '/health');
     const apiRss = new RssSampler(api.proc.pid);
     const limitRss = new RssSampler(limit.proc.pid);
+    phaseRss = apiRss;
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` };
     let counter = 0;
     const body = () =>
@@ -867,10 +877,16 @@ try {
     });
   }
   if (apiRssMax > 0) {
+    const peaks = [...paired, ...sequential]
+      .filter((x) => x.apiRssMaxBytes !== null)
+      .sort((x, y) => (y.apiRssMaxBytes as number) - (x.apiRssMaxBytes as number));
+    const [top, next] = peaks;
     targets.push({
       name: 'API resident memory, highest seen under load',
       target: '< 250 MB',
-      value: `${mb(apiRssMax)} (limit server ${mb(limitRssMax)})`,
+      value:
+        `${mb(apiRssMax)}${top ? ` (in "${top.name}"${next ? `; next highest ${mb(next.apiRssMaxBytes as number)} in "${next.name}"` : ''})` : ''}; ` +
+        `limit server ${mb(limitRssMax)}`,
       met: apiRssMax < 250 * 1024 * 1024,
     });
   }

@@ -11,6 +11,8 @@ export interface PairedResult {
   connections: number;
   /** What the two sides are: `API` and `limit`, or `alone` and `with …`. */
   sides: [string, string];
+  /** The highest resident memory of the API process during the scenario. */
+  apiRssMaxBytes: number | null;
   a: Summary;
   b: Summary;
   /** a / b req/s, per round. */
@@ -22,6 +24,7 @@ export interface PairedResult {
 
 export interface SequentialResult {
   id: string;
+  apiRssMaxBytes: number | null;
   name: string;
   path: string;
   /** Per side: every request's latency in ms, over all rounds. */
@@ -160,13 +163,13 @@ export function markdown(results: Results): string {
     '',
     '## Scenarios',
     '',
-    '| scenario | connections | first side req/s | p50 ms | p99 ms | second side req/s | p50 ms | p99 ms | ratio |',
-    '|---|---:|---|---|---|---|---|---|---|',
+    '| scenario | connections | first side req/s | p50 ms | p99 ms | second side req/s | p50 ms | p99 ms | ratio | API RSS |',
+    '|---|---:|---|---|---|---|---|---|---|---:|',
   );
   for (const p of results.paired) {
     out.push(
       `| ${p.name} | ${p.connections} | ${p.sides[0]}: ${range(p.a.reqPerSec)}${errorsOf(p.a)} | ${range(p.a.p50, ms)} | ${range(p.a.p99, ms)} | ` +
-        `${p.sides[1]}: ${range(p.b.reqPerSec)}${errorsOf(p.b)} | ${range(p.b.p50, ms)} | ${range(p.b.p99, ms)} | ${ratioText(p.ratio)} |`,
+        `${p.sides[1]}: ${range(p.b.reqPerSec)}${errorsOf(p.b)} | ${range(p.b.p50, ms)} | ${range(p.b.p99, ms)} | ${ratioText(p.ratio)} | ${p.apiRssMaxBytes === null ? '' : mb(p.apiRssMaxBytes)} |`,
     );
   }
   if (results.sequential.length > 0) {
