@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { type ProblemError, problem } from '../errors.js';
 import { AuditPage, HistoryQuery } from '../modules/audit/audit.schemas.js';
@@ -75,6 +75,15 @@ export function registerCrudRoutes<
     httpStatus: '200',
   });
   const etagOfItem = (item: unknown) => etagOfJson(serializeItem(item));
+  /** Sends a record serialized once, with the ETag of exactly those bytes. */
+  const sendItem = (reply: FastifyReply, item: unknown, status = 200) => {
+    const json = serializeItem(item);
+    reply.header('etag', etagOfJson(json));
+    return reply
+      .code(status)
+      .type('application/json; charset=utf-8')
+      .send(json as never);
+  };
 
   app.get(spec.path, {
     schema: {
@@ -119,8 +128,7 @@ export function registerCrudRoutes<
       );
       if (result.location) reply.header('location', result.location);
       if (result.replayed) reply.header('idempotent-replayed', 'true');
-      reply.header('etag', etagOfItem(result.body));
-      return reply.code(result.status as 201).send(result.body);
+      return sendItem(reply, result.body, result.status);
     },
   });
 
@@ -178,8 +186,7 @@ export function registerCrudRoutes<
         });
         return after;
       });
-      reply.header('etag', etagOfItem(updated));
-      return updated;
+      return sendItem(reply, updated);
     },
   });
 
@@ -251,8 +258,7 @@ export function registerCrudRoutes<
           });
           return retracted;
         });
-        reply.header('etag', etagOfItem(after));
-        return after;
+        return sendItem(reply, after);
       },
     });
   }
