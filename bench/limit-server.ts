@@ -8,9 +8,23 @@
  * Reads open the database read-only. With LIMIT_WRITABLE=1 it also answers POST /claims with raw prepared
  * INSERTs of a claim and its chain (no anchoring, no audit record) in one transaction, with the service's
  * pragmas (WAL, synchronous=FULL, foreign keys), and reads the claim back as the API does.
+ *
+ * The attribution board is the one view whose cost is mostly computation, so the limit does the API's
+ * computation: the same queries, the same number of entries per position (`?entries=`, 5 by default, as
+ * the API), origins counted and named by the same pure function (src/domain/independence.ts). Like the API
+ * it keeps a built board, serialized with its ETag, until the data changes (SQLite's data_version), so that
+ * the benchmark can compare both cached and both computing.
  */
+import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import Fastify from 'fastify';
+import {
+  independentOrigins,
+  type OriginClaim,
+  type OriginContext,
+  type OriginSource,
+  originKeyOf,
+} from '../src/domain/independence.js';
 
 const path = process.env.LIMIT_DB;
 if (!path) throw new Error('LIMIT_DB is required');
@@ -173,6 +187,19 @@ const stmt = {
      LEFT JOIN sources s ON page.rowid % 4 = 2 AND s.id = page.rowid / 4
      WHERE search_index MATCH ? ORDER BY page.score, page.rowid`,
   ),
+  // Newest first (issue 9's default order): the page is read in rowid order, bounded by the page size.
+  searchNewest: db.prepare(
+    `WITH page AS MATERIALIZED (
+       SELECT search_index.rowid AS rowid, NULL AS score FROM search_index
+       WHERE search_index MATCH ? ORDER BY search_index.rowid DESC LIMIT ?
+     )
+     SELECT page.rowid AS rowid, page.score AS score,
+       snippet(search_index, 0, char(2), char(3), '…', 16) AS snippet,
+       s.id AS sourceId, s.title AS sourceTitle, s.url AS sourceUrl, s.published_at AS sourcePublishedAt
+     FROM page CROSS JOIN search_index ON search_index.rowid = page.rowid
+     LEFT JOIN sources s ON page.rowid % 4 = 2 AND s.id = page.rowid / 4
+     WHERE search_index MATCH ? ORDER BY page.rowid DESC`,
+  ),
 };
 
 function chainsOf(ids: number[]): Map<number, ActorRef[]> {
@@ -285,10 +312,8 @@ function eventOf(id: number) {
   };
 }
 
-// Every row the attribution board reads (the event and its parties; all its attributions with their claims'
-// light columns; the copy chains, repeats components and actor ancestry that origins are counted from; the
-// first `entries` claims per actor and position with their embeds; the actors), and the board's shape of
-// the entries shown. Independence counting and origin naming are the API's own work, not part of the limit.
+// The attribution board, computed as the API computes it (see the header). Its JSON has the API's shape
+// but for `independenceRule`, a constant sentence.
 type LightRow = {
   id: number;
   actorId: number;
@@ -302,25 +327,88 @@ type LightRow = {
   sourceId: number;
   claimRetracted: number;
 };
-app.get('/events/:id/attributions', async (request, reply) => {
-  const eventId = Number((request.params as { id: string }).id);
-  const entries = Number((request.query as { entries?: string }).entries ?? 20);
-  const event = eventOf(eventId);
-  if (!event) return reply.code(404).send({ status: 404 });
-  const rows = stmt.attributions.all(eventId) as LightRow[];
-  const claimIds = [...new Set(rows.map((r) => r.claimId))];
-  const sources = stmt.copyChains.all(JSON.stringify([...new Set(rows.map((r) => r.sourceId))])) as {
-    publisherId: number | null;
-  }[];
-  stmt.repeats.all(JSON.stringify(claimIds));
-  stmt.ancestry.all(
-    JSON.stringify([
-      ...new Set([
-        ...rows.flatMap((r) => (r.claimantId === null ? [] : [r.claimantId])),
-        ...sources.flatMap((s) => (s.publisherId === null ? [] : [s.publisherId])),
-      ]),
+type ActorRow = ActorRef & {
+  parentId: number | null;
+  grade: string | null;
+  gradedBy: string | null;
+  gradedAt: string | null;
+  rationale: string | null;
+};
+const POSITIONS = ['asserts', 'denies', 'declines_to_comment', 'speculates'] as const;
+const ORIGINS_SHOWN = 50;
+const sourceRefs = db.prepare(
+  'SELECT id, title, url, published_at AS publishedAt FROM sources WHERE id IN (SELECT value FROM json_each(?))',
+);
+const actorsById = (ids: number[]) =>
+  new Map(
+    (ids.length === 0 ? [] : (stmt.actors.all(JSON.stringify([...new Set(ids)])) as ActorRow[])).map((a) => [
+      a.id,
+      a,
     ]),
   );
+const gradeOf = (a: ActorRow | undefined) =>
+  a && a.grade !== null && a.gradedBy !== null && a.gradedAt !== null
+    ? { grade: a.grade, gradedBy: a.gradedBy, gradedAt: a.gradedAt, rationale: a.rationale }
+    : null;
+const largestFirst = <T extends { key: string; claimIds: number[] }>(origins: T[]) =>
+  origins.length <= ORIGINS_SHOWN
+    ? origins
+    : [...origins]
+        .sort((a, b) => b.claimIds.length - a.claimIds.length || a.key.localeCompare(b.key))
+        .slice(0, ORIGINS_SHOWN)
+        .sort((a, b) => (a.claimIds[0] ?? 0) - (b.claimIds[0] ?? 0));
+
+function computeBoard(eventId: number, entries: number, foldToTopLevel: boolean) {
+  const event = eventOf(eventId);
+  if (!event) return null;
+  const rows = stmt.attributions.all(eventId) as LightRow[];
+  const claims = [...new Map(rows.map((r) => [r.claimId, r])).values()].map(
+    (r): OriginClaim => ({ id: r.claimId, claimantId: r.claimantId, sourceId: r.sourceId }),
+  );
+  const claimById = new Map(claims.map((c) => [c.id, c]));
+  const sourceRows = stmt.copyChains.all(
+    JSON.stringify([...new Set(claims.map((c) => c.sourceId))]),
+  ) as OriginSource[];
+  const sources = new Map(sourceRows.map((x) => [x.id, x]));
+  const representative = new Map(
+    (
+      stmt.repeats.all(JSON.stringify(claims.map((c) => c.id))) as { seed: number; representative: number }[]
+    ).map((c) => [c.seed, c.representative]),
+  );
+  const actorParents = new Map(
+    (
+      stmt.ancestry.all(
+        JSON.stringify([
+          ...new Set([
+            ...claims.flatMap((c) => (c.claimantId === null ? [] : [c.claimantId])),
+            ...sourceRows.flatMap((x) => (x.publisherId === null ? [] : [x.publisherId])),
+          ]),
+        ]),
+      ) as { id: number; parentId: number | null }[]
+    ).map((r) => [r.id, r.parentId]),
+  );
+  const contextFor = (subset: Iterable<number>): OriginContext => {
+    const firstOf = new Map<number, number>();
+    const repeats: [number, number][] = [];
+    for (const id of subset) {
+      const rep = representative.get(id) ?? id;
+      const first = firstOf.get(rep);
+      if (first === undefined) firstOf.set(rep, id);
+      else repeats.push([first, id]);
+    }
+    return { sources, actorParents, repeats };
+  };
+  const options = { foldToTopLevel };
+  const countOrigins = (ids: number[]) => {
+    const set = new Set(ids);
+    return independentOrigins(
+      [...set].map((id) => claimById.get(id) as OriginClaim),
+      contextFor(set),
+      options,
+    );
+  };
+  const standing = (r: LightRow) => r.retractedAt === null && !r.claimRetracted;
+
   const byActor = new Map<number, Map<string, LightRow[]>>();
   for (const r of rows) {
     const positions = byActor.get(r.actorId) ?? new Map<string, LightRow[]>();
@@ -329,49 +417,128 @@ app.get('/events/:id/attributions', async (request, reply) => {
     if (list) list.push(r);
     else positions.set(r.position, [r]);
   }
-  const shown = [...byActor.values()].flatMap((positions) =>
+  const shownRows = [...byActor.values()].flatMap((positions) =>
     [...positions.values()].flatMap((list) => list.slice(0, entries)),
   );
-  const claims = claimsByIds(shown.map((r) => r.claimId));
-  const actors = new Map(
-    (
-      stmt.actors.all(
-        JSON.stringify([
-          ...new Set([
-            ...byActor.keys(),
-            ...shown.flatMap((r) => (r.claimantId === null ? [] : [r.claimantId])),
-          ]),
-        ]),
-      ) as { id: number; name: string; kind: string }[]
-    ).map((a) => [a.id, a]),
+  const shownClaims = claimsByIds(shownRows.map((r) => r.claimId));
+  const partyRoles = new Map<number, string>();
+  for (const p of event.parties) if (!partyRoles.has(p.actor.id)) partyRoles.set(p.actor.id, p.role);
+
+  const counted = [...byActor.entries()].map(([heldId, positions]) => ({
+    heldId,
+    positions: POSITIONS.map((position) => {
+      const list = positions.get(position) ?? [];
+      const kept = list.filter(standing);
+      return { position, list, kept, origins: countOrigins(kept.map((r) => r.claimId)) };
+    }),
+    origins: countOrigins(
+      [...positions.values()].flatMap((list) => list.filter(standing).map((r) => r.claimId)),
+    ),
+  }));
+  const shownOrigins = counted.flatMap((a) => a.positions.flatMap((p) => largestFirst(p.origins)));
+  const originActors = actorsById(shownOrigins.flatMap((o) => (o.actorId === null ? [] : [o.actorId])));
+  const originSourceIds = shownOrigins.flatMap((o) => (o.sourceId === null ? [] : [o.sourceId]));
+  const originSources = new Map(
+    (originSourceIds.length === 0
+      ? []
+      : (sourceRefs.all(JSON.stringify(originSourceIds)) as { id: number }[])
+    ).map((x) => [x.id, x]),
   );
+  const actors = actorsById([
+    ...byActor.keys(),
+    ...shownRows.flatMap((r) => (r.claimantId === null ? [] : [r.claimantId])),
+  ]);
+  const interestOf = (claimantId: number | null, heldId: number): string | null => {
+    const seen: number[] = [];
+    for (
+      let id: number | null | undefined = claimantId;
+      id != null && !seen.includes(id);
+      id = actorParents.get(id)
+    ) {
+      seen.push(id);
+      const role = id === heldId ? (partyRoles.get(id) ?? 'accused') : partyRoles.get(id);
+      if (role) return role;
+    }
+    return null;
+  };
+  const ref = (a: ActorRow | undefined) => (a ? { id: a.id, name: a.name, kind: a.kind } : null);
+  const baseContext = contextFor([]);
   return {
     event: { id: event.id, title: (event as { title?: string }).title, parties: event.parties },
-    actors: [...byActor.entries()].map(([actorId, positions]) => {
-      const a = actors.get(actorId);
-      return {
-        actor: a ? { id: a.id, name: a.name, kind: a.kind } : null,
-        positions: [...positions.entries()].map(([position, list]) => ({
+    foldToTopLevel,
+    actors: counted.map(({ heldId, positions, origins }) => ({
+      actor: ref(actors.get(heldId)),
+      count: positions.reduce((n, p) => n + p.kept.length, 0),
+      independentOrigins: origins.length,
+      positions: positions.map(({ position, list, kept, origins: positionOrigins }) => {
+        const keyOfClaim = new Map(
+          positionOrigins.flatMap((o) => o.claimIds.map((id) => [id, o.key] as const)),
+        );
+        const shown = list.slice(0, entries);
+        return {
           position,
-          count: list.filter((r) => r.retractedAt === null && !r.claimRetracted).length,
-          entries: list.slice(0, entries).map((r) => ({
-            attributionId: r.id,
-            role: r.role,
-            claim: claims.get(r.claimId),
-            retraction:
-              r.retractedAt === null
-                ? null
-                : {
-                    retractedAt: r.retractedAt,
-                    retractedBy: r.retractedBy ?? '',
-                    reason: r.retractionReason ?? '',
-                  },
+          count: kept.length,
+          retracted: list.length - kept.length,
+          independentOrigins: positionOrigins.length,
+          origins: largestFirst(positionOrigins).map((o) => ({
+            key: o.key,
+            actor: o.actorId === null ? null : ref(originActors.get(o.actorId)),
+            source: o.sourceId === null ? null : (originSources.get(o.sourceId) ?? null),
+            claimIds: o.claimIds,
           })),
-          moreEntries: Math.max(0, list.length - entries),
-        })),
-      };
-    }),
+          entries: shown.map((r) => {
+            const interestedAs = interestOf(r.claimantId, heldId);
+            return {
+              attributionId: r.id,
+              role: r.role,
+              claim: shownClaims.get(r.claimId),
+              originKey:
+                keyOfClaim.get(r.claimId) ??
+                originKeyOf(claimById.get(r.claimId) as OriginClaim, baseContext, options),
+              interestedParty: interestedAs !== null,
+              interestedAs,
+              claimantReliability: gradeOf(r.claimantId === null ? undefined : actors.get(r.claimantId)),
+              retraction:
+                r.retractedAt === null
+                  ? null
+                  : {
+                      retractedAt: r.retractedAt,
+                      retractedBy: r.retractedBy ?? '',
+                      reason: r.retractionReason ?? '',
+                    },
+            };
+          }),
+          moreEntries: list.length - shown.length,
+        };
+      }),
+    })),
   };
+}
+
+// Built boards, serialized with their ETag, while the data is unchanged: what the API's view cache keeps.
+const dataVersion = db.prepare('PRAGMA data_version').pluck();
+const boards = new Map<string, { version: unknown; json: string; etag: string }>();
+app.get('/events/:id/attributions', async (request, reply) => {
+  const eventId = Number((request.params as { id: string }).id);
+  const q = request.query as { entries?: string; foldToTopLevel?: string };
+  const entries = Number(q.entries ?? 5);
+  const fold = q.foldToTopLevel === 'true';
+  const key = `${eventId}:${entries}:${fold}`;
+  const version = dataVersion.get();
+  let cached = boards.get(key);
+  if (!cached || cached.version !== version) {
+    const board = computeBoard(eventId, entries, fold);
+    if (!board) return reply.code(404).send({ status: 404 });
+    const json = JSON.stringify(board);
+    cached = {
+      version,
+      json,
+      etag: `"${createHash('sha256').update(json).digest('base64url').slice(0, 27)}"`,
+    };
+    boards.set(key, cached);
+  }
+  reply.header('etag', cached.etag);
+  return reply.type('application/json; charset=utf-8').send(cached.json);
 });
 
 app.get('/events/:id/timeline', async (request, reply) => {
@@ -423,8 +590,8 @@ app.get('/events/:id/timeline', async (request, reply) => {
 
 const KINDS = ['claim', 'quote', 'source'] as const;
 // One read transaction, as the API does, so the claims embedded are those the index matched.
-const search = db.transaction((q: string, limit: number) => {
-  const rows = stmt.search.all(q, limit + 1, q) as {
+const search = db.transaction((q: string, limit: number, newest: boolean) => {
+  const rows = (newest ? stmt.searchNewest : stmt.search).all(q, limit + 1, q) as {
     rowid: number;
     score: number;
     snippet: string;
@@ -456,9 +623,10 @@ const search = db.transaction((q: string, limit: number) => {
   };
 });
 
+// `order=relevance` (bm25) or `order=newest`; the benchmark passes the order the API's answers come in.
 app.get('/search', async (request) => {
-  const q = request.query as { q: string; limit?: string };
-  return search(q.q, Number(q.limit ?? 20));
+  const q = request.query as { q: string; limit?: string; order?: string };
+  return search(q.q, Number(q.limit ?? 20), q.order === 'newest');
 });
 
 if (writable) {

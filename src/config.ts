@@ -77,6 +77,7 @@ export const configSchema = z.object({
   WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).default(5),
   SEARCH_WORKERS: z.coerce.number().int().min(0).max(16).default(1),
   SEARCH_TIME_BUDGET_MS: z.coerce.number().int().min(10).max(60_000).default(250),
+  WRITE_COMMIT_DELAY_MS: z.coerce.number().int().min(0).max(1000).default(0),
   BODY_LIMIT: z.coerce
     .number()
     .int()
@@ -118,6 +119,7 @@ const FORMS: Record<keyof Env, string> = {
   WEBHOOK_DISABLE_AFTER_FAILURES: 'a whole number, 1 or more',
   SEARCH_WORKERS: 'a whole number of worker threads from 0 to 16',
   SEARCH_TIME_BUDGET_MS: 'a whole number of milliseconds from 10 to 60000',
+  WRITE_COMMIT_DELAY_MS: 'a whole number of milliseconds from 0 to 1000',
 };
 /** Settings whose value is never repeated in an error message. */
 const SECRET: ReadonlySet<string> = new Set(['BOOTSTRAP_ADMIN_KEY']);
@@ -154,6 +156,8 @@ export interface AppConfig {
   /** Search worker threads (0: search on the main connection); an in-memory database always searches in-process. */
   searchWorkers: number;
   searchTimeBudgetMs: number;
+  /** How long a write waits for others to share its commit (group commit); 0 commits what is queued. */
+  writeCommitDelayMs: number;
 }
 
 export interface ServerConfig extends AppConfig {
@@ -206,5 +210,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): ServerConfig {
     webhookDisableAfterFailures: e.WEBHOOK_DISABLE_AFTER_FAILURES,
     searchWorkers: e.SEARCH_WORKERS,
     searchTimeBudgetMs: e.SEARCH_TIME_BUDGET_MS,
+    writeCommitDelayMs: e.WRITE_COMMIT_DELAY_MS,
   };
 }

@@ -1,4 +1,4 @@
-import autocannon, { type RequestSpec } from 'autocannon';
+import autocannon, { type RequestSpec, type Result } from 'autocannon';
 
 export interface LoadSpec {
   port: number;
@@ -33,7 +33,12 @@ function percentile(sorted: Float64Array, p: number): number {
 }
 
 /** One bounded autocannon run against the loopback. */
-export async function load(spec: LoadSpec): Promise<LoadResult> {
+export function load(spec: LoadSpec): Promise<LoadResult> {
+  return startLoad(spec).done;
+}
+
+/** An autocannon run that can also be stopped before its duration (a background load). */
+export function startLoad(spec: LoadSpec): { done: Promise<LoadResult>; stop: () => void } {
   const request: RequestSpec = { method: spec.method ?? 'GET', path: spec.path };
   if (spec.headers) request.headers = spec.headers;
   const makeBody = spec.body;
@@ -56,8 +61,13 @@ export async function load(spec: LoadSpec): Promise<LoadResult> {
     }
     latencies[count++] = responseTime;
   });
+  const done = collect(instance, () => latencies.slice(0, count));
+  return { done, stop: () => instance.stop() };
+}
+
+async function collect(instance: PromiseLike<Result>, latencies: () => Float64Array): Promise<LoadResult> {
   const result = await instance;
-  const sorted = latencies.slice(0, count).sort();
+  const sorted = latencies().sort();
   const statusCodes: Record<string, number> = {};
   for (const [code, { count: n }] of Object.entries(result.statusCodeStats ?? {}))
     statusCodes[code] = Number(n);

@@ -9,6 +9,8 @@ export interface ScenarioParams {
   /** The id the deep page starts after: 100 standing claims before the end. */
   deepAfterId: number;
   searchTerm: { term: string; docs: number; indexRows: number };
+  /** A person's surname: the claimant with the most claims among people (issue 9's search for a name). */
+  searchName: { term: string; docs: number; actor: string };
   create: {
     sourceId: number;
     sourceLength: number;
@@ -33,7 +35,7 @@ const row = <T>(db: Database.Database, sql: string, ...args: unknown[]): T | und
   db.prepare(sql).get(...args) as T | undefined;
 
 /** Opens the database read-only and picks the parameters; throws if it has nothing to benchmark. */
-export function pickParams(path: string, searchOverride?: string): ScenarioParams {
+export function pickParams(path: string, searchOverride?: string, nameOverride?: string): ScenarioParams {
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
     const claims = row<{ n: number }>(db, 'SELECT count(*) AS n FROM claims')?.n ?? 0;
@@ -69,6 +71,7 @@ export function pickParams(path: string, searchOverride?: string): ScenarioParam
     if (!middle || !deep) throw new Error(`${path} has too few standing claims`);
 
     const searchTerm = pickSearchTerm(db, searchOverride);
+    const searchName = pickSearchName(db, nameOverride);
     const create = pickCreateBody(db, middle.id, actor.id, event.id);
     return {
       claims,
@@ -77,6 +80,7 @@ export function pickParams(path: string, searchOverride?: string): ScenarioParam
       middleClaimId: middle.id,
       deepAfterId: deep.id,
       searchTerm,
+      searchName,
       create,
     };
   } finally {
@@ -111,6 +115,25 @@ function pickSearchTerm(db: Database.Database, override: string | undefined): Sc
   const best = [...counts.entries()].sort((a, b) => b[1] - a[1])[0];
   if (!best) throw new Error('no common word in the claims to search for');
   return { term: best[0], docs: docsOf(best[0]), indexRows };
+}
+
+const docsOf = (db: Database.Database, term: string) =>
+  row<{ n: number }>(db, 'SELECT count(*) AS n FROM search_index WHERE search_index MATCH ?', `"${term}"`)
+    ?.n ?? 0;
+
+function pickSearchName(db: Database.Database, override: string | undefined): ScenarioParams['searchName'] {
+  const person = row<{ name: string }>(
+    db,
+    `SELECT a.name FROM (SELECT claimant_id AS id, count(*) AS n FROM claims WHERE claimant_id IS NOT NULL
+       GROUP BY claimant_id) t JOIN actors a ON a.id = t.id WHERE a.kind = 'person' ORDER BY t.n DESC LIMIT 1`,
+  );
+  const surname = person?.name
+    .split(/\s+/)
+    .filter((w) => /^\p{L}{3,}$/u.test(w))
+    .at(-1);
+  const term = override ?? surname;
+  if (!term) throw new Error('no person among the claimants to search for by name');
+  return { term, docs: docsOf(db, term), actor: person?.name ?? '' };
 }
 
 /**

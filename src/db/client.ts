@@ -55,6 +55,10 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
     // guessed an index that forced a sort of a whole event for GET /claims?event=. Cheap when nothing is
     // missing; see https://sqlite.org/lang_analyze.html#periodically_run_pragma_optimize_
     if (optimize && !isMemoryPath(path)) sqlite.pragma('optimize=0x10002');
+    // Statement journals and other temporary files stay in memory: a write that fires triggers (the search
+    // index, effective_at) inside the shared transaction otherwise creates and unlinks a file in /var/tmp.
+    // Set after migrating, so that an index built by a migration may still sort through temporary files.
+    sqlite.pragma('temp_store = MEMORY');
     return db;
   } catch (error) {
     sqlite.close();

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { type ProblemError, problem } from '../errors.js';
 import { AuditPage, HistoryQuery } from '../modules/audit/audit.schemas.js';
@@ -9,7 +9,8 @@ import { noContent, notModified, problemResponses } from './openapi.js';
 import { decodeCursor, type Page, type pageQuerySchema } from './pagination.js';
 import { RetractBody } from './retraction.js';
 import { idParams } from './schemas.js';
-import { checkIfMatch, etagOf, sendWithEtag } from './writes.js';
+import { serializerCompiler } from './serializer.js';
+import { checkIfMatch, etagOfJson, isNotModified } from './writes.js';
 
 type ListQuery = z.ZodType<z.infer<typeof pageQuerySchema>, unknown>;
 type ListFilter<Query extends ListQuery> = Omit<z.infer<Query>, 'cursor' | 'format'> & {
@@ -69,6 +70,24 @@ export function registerCrudRoutes<
   const idOf = (p: unknown) => (p as Record<string, number>)[spec.param] as number;
   const audit = createAuditService(app.db);
   const principalOf = (request: FastifyRequest) => request.principal ?? SYSTEM_PRINCIPAL;
+  // A record's ETag is the hash of its representation exactly as GET sends it, serialized once by the
+  // route's own serializer: writes check If-Match and answer with ETags computed the same way.
+  const serializeItem = serializerCompiler({
+    schema: spec.schemas.item,
+    method: 'GET',
+    url: itemPath,
+    httpStatus: '200',
+  });
+  const etagOfItem = (item: unknown) => etagOfJson(serializeItem(item));
+  /** Sends a record serialized once, with the ETag of exactly those bytes. */
+  const sendItem = (reply: FastifyReply, item: unknown, status = 200) => {
+    const json = serializeItem(item);
+    reply.header('etag', etagOfJson(json));
+    return reply
+      .code(status)
+      .type('application/json; charset=utf-8')
+      .send(json as never);
+  };
 
   app.get(spec.path, {
     schema: {
@@ -117,8 +136,7 @@ export function registerCrudRoutes<
         return record;
       });
       reply.header('location', `${spec.path}/${created.id}`);
-      reply.header('etag', etagOf(created));
-      return reply.code(201).send(created);
+      return sendItem(reply, created, 201);
     },
   });
 
@@ -135,7 +153,12 @@ export function registerCrudRoutes<
       const id = idOf(request.params);
       const item = spec.repo.get(id);
       if (!item) throw spec.notFound(id);
-      return sendWithEtag(request, reply, item);
+      const json = serializeItem(item);
+      const etag = etagOfJson(json);
+      reply.header('etag', etag);
+      if (isNotModified(request, etag)) return reply.code(304).send();
+      // A string with a JSON content type is sent as it is: it is not serialized a second time.
+      return reply.type('application/json; charset=utf-8').send(json as never);
     },
   });
 
@@ -158,7 +181,7 @@ export function registerCrudRoutes<
       const updated = await app.write(() => {
         const before = spec.repo.get(id);
         if (!before) throw spec.notFound(id);
-        checkIfMatch(request, before, app.writeSettings.requireIfMatch);
+        checkIfMatch(request, before, app.writeSettings.requireIfMatch, () => etagOfItem(before));
         const after = spec.repo.update(id, request.body as z.infer<Update>) as Item;
         audit.record({
           principal: principalOf(request),
@@ -171,8 +194,7 @@ export function registerCrudRoutes<
         });
         return after;
       });
-      reply.header('etag', etagOf(updated));
-      return updated;
+      return sendItem(reply, updated);
     },
   });
 
@@ -193,7 +215,7 @@ export function registerCrudRoutes<
       await app.write(() => {
         const before = spec.repo.get(id);
         if (!before) throw spec.notFound(id);
-        checkIfMatch(request, before, app.writeSettings.requireIfMatch);
+        checkIfMatch(request, before, app.writeSettings.requireIfMatch, () => etagOfItem(before));
         spec.repo.delete(id);
         audit.record({
           principal: principalOf(request),
@@ -244,8 +266,7 @@ export function registerCrudRoutes<
           });
           return retracted;
         });
-        reply.header('etag', etagOf(after));
-        return after;
+        return sendItem(reply, after);
       },
     });
   }

@@ -1,12 +1,13 @@
-import { eq, type SQL } from 'drizzle-orm';
+import { getTableName, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../db/client.js';
 import { fieldProblem } from '../errors.js';
+import { existsStatement, prepared } from './statements.js';
 
 type TableWithId = SQLiteTable & { id: SQLiteColumn };
 
 export function existsById(db: Db, table: TableWithId, id: number): boolean {
-  return db.select({ id: table.id }).from(table).where(eq(table.id, id)).get() !== undefined;
+  return existsStatement(db.$client, getTableName(table))(id);
 }
 
 /** Throws a 422 pointing at the body field when a referenced record is missing. */
@@ -40,14 +41,13 @@ export function wouldCycle(
   parentId: number,
 ): boolean {
   const up = HIERARCHIES[tableName];
-  const row = db.$client
-    .prepare(
-      `WITH RECURSIVE up(id, next) AS (
-         SELECT id, ${up} FROM ${tableName} WHERE id = ?
-         UNION SELECT t.id, t.${up} FROM ${tableName} t JOIN up ON t.id = up.next
-       ) SELECT 1 AS hit FROM up WHERE id = ? LIMIT 1`,
-    )
-    .get(parentId, id);
+  const row = prepared(
+    db.$client,
+    `WITH RECURSIVE up(id, next) AS (
+       SELECT id, ${up} FROM ${tableName} WHERE id = ?
+       UNION SELECT t.id, t.${up} FROM ${tableName} t JOIN up ON t.id = up.next
+     ) SELECT 1 AS hit FROM up WHERE id = ? LIMIT 1`,
+  ).get(parentId, id);
   return row !== undefined;
 }
 

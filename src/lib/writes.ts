@@ -4,14 +4,24 @@ import { problem } from '../errors.js';
 
 /** A strong ETag: the hash of the representation, so any visible change makes a new one. */
 export function etagOf(representation: unknown): string {
-  return `"${createHash('sha256').update(JSON.stringify(representation)).digest('base64url').slice(0, 27)}"`;
+  return etagOfJson(JSON.stringify(representation));
+}
+
+/** The ETag of a representation already serialized (as sent), so that it is serialized once. */
+export function etagOfJson(json: string): string {
+  return `"${createHash('sha256').update(json).digest('base64url').slice(0, 27)}"`;
 }
 
 /**
  * Checks If-Match against the current representation's ETag: a stale one is a 412 and nothing changes.
  * Without If-Match the write goes through unless the service requires it (then 428).
  */
-export function checkIfMatch(request: FastifyRequest, current: unknown, required: boolean): void {
+export function checkIfMatch(
+  request: FastifyRequest,
+  current: unknown,
+  required: boolean,
+  currentEtag: () => string = () => etagOf(current),
+): void {
   const header = request.headers['if-match'];
   if (header === undefined) {
     if (required) {
@@ -23,7 +33,7 @@ export function checkIfMatch(request: FastifyRequest, current: unknown, required
     return;
   }
   const wanted = header.split(',').map((t) => t.trim());
-  if (wanted.includes('*') || wanted.includes(etagOf(current))) return;
+  if (wanted.includes('*') || wanted.includes(currentEtag())) return;
   throw problem(
     'PRECONDITION_FAILED',
     'The record has changed since that ETag was issued; GET it again and retry.',

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { type Db, type OpenOptions, openDatabase } from '../db/client.js';
+import { startCheckpointer } from '../db/checkpointer.js';
+import { type Db, isMemoryPath, type OpenOptions, openDatabase } from '../db/client.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -14,7 +15,11 @@ export const dbPlugin = fp(
     const { databasePath, ...options } = opts;
     const db = openDatabase(databasePath, options);
     app.decorate('db', db);
+    const checkpointer = isMemoryPath(opts.databasePath)
+      ? null
+      : startCheckpointer(db.$client, opts.databasePath, { onError: (message) => app.log.error(message) });
     app.addHook('onClose', async () => {
+      await checkpointer?.stop();
       if (!db.$client.open) return;
       try {
         db.$client.pragma('optimize');

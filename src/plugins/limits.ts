@@ -1,10 +1,10 @@
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { problem } from '../errors.js';
 import { createKeysService, principalOfRequest } from '../modules/keys/keys.service.js';
+import { securityHeadersPlugin } from './security-headers.js';
 
 export interface LimitsOptions {
   /** Requests per window for each API key, and for each address without a valid key. */
@@ -23,8 +23,7 @@ export const limitsPlugin = fp(
   async (app: FastifyInstance, opts: LimitsOptions) => {
     const keys = createKeysService(app.db);
 
-    await app.register(helmet, {
-      global: true,
+    await app.register(securityHeadersPlugin, {
       // The API serves JSON: nothing may be framed or loaded from its responses. The docs page sets its own policy.
       contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
       hsts: false,

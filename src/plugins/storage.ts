@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { problem } from '../errors.js';
@@ -25,12 +24,16 @@ export interface StorageFailure {
 export interface Storage {
   /** Set once a write met an I/O error or corruption: from then on every write is refused. */
   readonly failure: StorageFailure | null;
+  /** Throws the 503 that refuses writes once storage has failed; returns when writes are taken. */
+  admit(): void;
   /**
-   * Runs one commit (`attempt` is synchronous: it begins, does the work and commits) under the rules for
-   * storage faults: a lock held by another process is waited for without blocking the event loop and then
-   * answered 503; a full disk is 507; an I/O error stops all writes for good (see `failure`).
+   * What a write that met `error` (in its work, its BEGIN or its COMMIT) is answered with: a lock another
+   * process held too long is a 503, a full disk a 507, an I/O error or corruption a 503 that also stops all
+   * writes for good (see `failure`); anything that is not a storage fault is returned as it is.
    */
-  commit<T>(attempt: () => T): Promise<T>;
+  writeFault(error: unknown): unknown;
+  /** How long a write waits, in all, for a lock another process holds before it is refused (503). */
+  readonly writeLockTimeoutMs: number;
 }
 
 export interface StorageOptions {
@@ -72,27 +75,17 @@ export const storagePlugin = fp(
       get failure() {
         return failure;
       },
-      async commit<T>(attempt: () => T): Promise<T> {
+      admit() {
         if (failure) throw refused();
-        const deadline = Date.now() + opts.writeLockTimeoutMs;
-        for (let pause = 5; ; pause = Math.min(pause * 2, 100)) {
-          try {
-            return attempt();
-          } catch (error) {
-            const fault = sqliteFaultOf(error);
-            if (fault === null) throw error;
-            // Transactions begin IMMEDIATE, so a busy lock means the work has not run: trying again is safe.
-            if (fault === 'busy' && Date.now() + pause < deadline) {
-              await sleep(pause);
-              if (failure) throw refused();
-              continue;
-            }
-            if (isFatalWriteFault(fault)) fail(error);
-            else app.log.warn({ code: sqliteCodeOf(error) }, 'write refused by the database');
-            throw problemOfSqliteFault(fault, 'write');
-          }
-        }
       },
+      writeFault(error: unknown) {
+        const fault = sqliteFaultOf(error);
+        if (fault === null) return error;
+        if (isFatalWriteFault(fault)) fail(error);
+        else app.log.warn({ code: sqliteCodeOf(error) }, 'write refused by the database');
+        return problemOfSqliteFault(fault, 'write');
+      },
+      writeLockTimeoutMs: opts.writeLockTimeoutMs,
     } satisfies Storage);
   },
   { name: 'storage', dependencies: ['db'] },

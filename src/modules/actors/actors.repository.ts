@@ -1,12 +1,13 @@
 import { and, asc, eq, gt, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../db/client.js';
-import { actors, attributions, claimReportedVia, claims, sources } from '../../db/schema.js';
+import { actors } from '../../db/schema.js';
 import { fieldProblem, problem } from '../../errors.js';
 import { gradeColumns, gradeOf } from '../../lib/grades.js';
 import { type Page, toPage } from '../../lib/pagination.js';
-import { count, requireReference, wouldCycle } from '../../lib/references.js';
+import { requireReference, wouldCycle } from '../../lib/references.js';
 import { containsPattern, nowIso } from '../../lib/schemas.js';
+import { countStatement, prepared, tableWriter } from '../../lib/statements.js';
 import type { Actor, ActorInput, ActorPatch } from './actors.schemas.js';
 
 export interface ActorFilter {
@@ -105,19 +106,33 @@ export function createActorsRepository(db: Db) {
         : null,
   });
 
+  const byId = select()
+    .where(eq(actors.id, sql.placeholder('id')))
+    .prepare();
+  const holderOf = prepared(db.$client, 'SELECT id FROM actors WHERE wikidata_id = ?').pluck();
+  const actorsTable = tableWriter(db, actors);
+  const deleteActor = prepared(db.$client, 'DELETE FROM actors WHERE id = ?');
+  const uses = [
+    { what: 'actors below it', count: countStatement(db.$client, 'actors', 'parent_id') },
+    { what: 'claims by it', count: countStatement(db.$client, 'claims', 'claimant_id') },
+    { what: 'claims relayed by it', count: countStatement(db.$client, 'claim_reported_via', 'actor_id') },
+    { what: 'sources it published', count: countStatement(db.$client, 'sources', 'publisher_id') },
+    { what: 'attributions to it', count: countStatement(db.$client, 'attributions', 'actor_id') },
+  ];
+
   function checkWikidataFree(wikidataId: string | null | undefined, exceptId?: number) {
     if (!wikidataId) return;
-    const holder = db.select({ id: actors.id }).from(actors).where(eq(actors.wikidataId, wikidataId)).get();
-    if (holder && holder.id !== exceptId) {
-      throw problem('DUPLICATE', `Actor ${holder.id} already has Wikidata id ${wikidataId}.`, {
-        errors: [{ in: 'body', pointer: '/wikidataId', message: `Already used by actor ${holder.id}` }],
+    const holder = holderOf.get(wikidataId) as number | undefined;
+    if (holder !== undefined && holder !== exceptId) {
+      throw problem('DUPLICATE', `Actor ${holder} already has Wikidata id ${wikidataId}.`, {
+        errors: [{ in: 'body', pointer: '/wikidataId', message: `Already used by actor ${holder}` }],
       });
     }
   }
 
   const repo = {
     get(id: number): Actor | null {
-      const row = select().where(eq(actors.id, id)).get();
+      const row = byId.get({ id });
       return row ? toActor(row) : null;
     },
 
@@ -141,24 +156,20 @@ export function createActorsRepository(db: Db) {
         checkWikidataFree(input.wikidataId);
         const now = nowIso();
         const aliases = input.aliases ?? [];
-        const inserted = db
-          .insert(actors)
-          .values({
-            name: input.name,
-            kind: input.kind,
-            aliases,
-            parentId: input.parentId ?? null,
-            description: input.description ?? null,
-            wikidataId: input.wikidataId ?? null,
-            identifiable: identifiableOf(input.kind, input.identifiable, undefined),
-            ...reliabilityColumns(input.reliability),
-            searchText: searchTextOf({ name: input.name, aliases }),
-            createdAt: now,
-            updatedAt: now,
-          })
-          .returning({ id: actors.id })
-          .get();
-        return repo.get(inserted.id) as Actor;
+        const id = actorsTable.insert({
+          name: input.name,
+          kind: input.kind,
+          aliases,
+          parentId: input.parentId ?? null,
+          description: input.description ?? null,
+          wikidataId: input.wikidataId ?? null,
+          identifiable: identifiableOf(input.kind, input.identifiable, undefined),
+          ...reliabilityColumns(input.reliability),
+          searchText: searchTextOf({ name: input.name, aliases }),
+          createdAt: now,
+          updatedAt: now,
+        });
+        return repo.get(id) as Actor;
       });
     },
 
@@ -186,16 +197,13 @@ export function createActorsRepository(db: Db) {
         );
         const name = patch.name ?? current.name;
         const aliases = patch.aliases ?? current.aliases;
-        db.update(actors)
-          .set({
-            ...fields,
-            identifiable,
-            ...reliabilityColumns(reliability),
-            searchText: searchTextOf({ name, aliases }),
-            updatedAt: nowIso(),
-          })
-          .where(eq(actors.id, id))
-          .run();
+        actorsTable.update(id, {
+          ...fields,
+          identifiable,
+          ...reliabilityColumns(reliability),
+          searchText: searchTextOf({ name, aliases }),
+          updatedAt: nowIso(),
+        });
         return repo.get(id);
       });
     },
@@ -204,39 +212,12 @@ export function createActorsRepository(db: Db) {
     delete(id: number): boolean {
       return db.transaction(() => {
         if (!repo.get(id)) return false;
-        const uses = [
-          {
-            what: 'actors below it',
-            n: count(db, sql`SELECT count(*) AS n FROM ${actors} WHERE ${actors.parentId} = ${id}`),
-          },
-          {
-            what: 'claims by it',
-            n: count(db, sql`SELECT count(*) AS n FROM ${claims} WHERE ${claims.claimantId} = ${id}`),
-          },
-          {
-            what: 'claims relayed by it',
-            n: count(
-              db,
-              sql`SELECT count(*) AS n FROM ${claimReportedVia} WHERE ${claimReportedVia.actorId} = ${id}`,
-            ),
-          },
-          {
-            what: 'sources it published',
-            n: count(db, sql`SELECT count(*) AS n FROM ${sources} WHERE ${sources.publisherId} = ${id}`),
-          },
-          {
-            what: 'attributions to it',
-            n: count(
-              db,
-              sql`SELECT count(*) AS n FROM ${attributions} WHERE ${attributions.actorId} = ${id}`,
-            ),
-          },
-        ].filter((u) => u.n > 0);
-        if (uses.length > 0) {
-          const list = uses.map((u) => `${u.n} ${u.what}`).join(', ');
+        const found = uses.map((u) => ({ what: u.what, n: u.count(id) })).filter((u) => u.n > 0);
+        if (found.length > 0) {
+          const list = found.map((u) => `${u.n} ${u.what}`).join(', ');
           throw problem('RESOURCE_IN_USE', `Actor ${id} is still referenced by ${list}.`);
         }
-        db.delete(actors).where(eq(actors.id, id)).run();
+        deleteActor.run(id);
         return true;
       });
     },

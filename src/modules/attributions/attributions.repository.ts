@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, isNull, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { actors, attributions, claims, events } from '../../db/schema.js';
 import { type FieldError, ProblemError, problem } from '../../errors.js';
@@ -6,6 +6,7 @@ import { type Page, toPage } from '../../lib/pagination.js';
 import { requireReference } from '../../lib/references.js';
 import { retractionOf } from '../../lib/retraction.js';
 import { nowIso } from '../../lib/schemas.js';
+import { prepared, tableWriter } from '../../lib/statements.js';
 import { createClaimsRepository } from '../claims/claims.repository.js';
 import type { Attribution, AttributionInput, AttributionPatch } from './attributions.schemas.js';
 
@@ -96,6 +97,22 @@ export function createAttributionsRepository(db: Db) {
     });
   }
 
+  const byId = select()
+    .where(eq(attributions.id, sql.placeholder('id')))
+    .prepare();
+  const rowById = db
+    .select()
+    .from(attributions)
+    .where(eq(attributions.id, sql.placeholder('id')))
+    .prepare();
+  const twinOf = prepared(
+    db.$client,
+    // IS, not =: an attribution that names no actor (NULL) has twins too.
+    'SELECT id FROM attributions WHERE claim_id = ? AND event_id = ? AND actor_id IS ? AND role = ?',
+  ).pluck();
+  const attributionsTable = tableWriter(db, attributions);
+  const deleteAttribution = prepared(db.$client, 'DELETE FROM attributions WHERE id = ?');
+
   function checkRefs(input: AttributionPatch) {
     requireReference(db, events, input.eventId, '/eventId', 'Event');
     requireReference(db, actors, input.actorId, '/actorId', 'Actor');
@@ -106,30 +123,19 @@ export function createAttributionsRepository(db: Db) {
     row: { claimId: number; eventId: number; actorId: number | null; role: string },
     exceptId?: number,
   ) {
-    const twin = db
-      .select({ id: attributions.id })
-      .from(attributions)
-      .where(
-        and(
-          eq(attributions.claimId, row.claimId),
-          eq(attributions.eventId, row.eventId),
-          row.actorId === null ? isNull(attributions.actorId) : eq(attributions.actorId, row.actorId),
-          eq(attributions.role, row.role as Attribution['role']),
-        ),
-      )
-      .get();
-    if (twin && twin.id !== exceptId) {
+    const twin = twinOf.get(row.claimId, row.eventId, row.actorId, row.role) as number | undefined;
+    if (twin !== undefined && twin !== exceptId) {
       const who = row.actorId === null ? 'no actor named' : `actor ${row.actorId}`;
       throw problem(
         'DUPLICATE',
-        `Attribution ${twin.id} already records this: claim ${row.claimId}, event ${row.eventId}, ${who}, role ${row.role}.`,
+        `Attribution ${twin} already records this: claim ${row.claimId}, event ${row.eventId}, ${who}, role ${row.role}.`,
       );
     }
   }
 
   const repo = {
     get(id: number): Attribution | null {
-      return toAttributions(select().where(eq(attributions.id, id)).all())[0] ?? null;
+      return toAttributions(byId.all({ id }))[0] ?? null;
     },
 
     list(filter: AttributionFilter): Page<Attribution> {
@@ -166,41 +172,36 @@ export function createAttributionsRepository(db: Db) {
         checkRefs(input);
         checkUnique(row);
         const now = nowIso();
-        const { id } = db
-          .insert(attributions)
-          .values({ ...row, createdAt: now, updatedAt: now })
-          .returning({ id: attributions.id })
-          .get();
+        const id = attributionsTable.insert({ ...row, createdAt: now, updatedAt: now });
         return repo.get(id) as Attribution;
       });
     },
 
     update(id: number, patch: AttributionPatch): Attribution | null {
       return db.transaction(() => {
-        const current = db.select().from(attributions).where(eq(attributions.id, id)).get();
+        const current = rowById.get({ id });
         if (!current) return null;
         const merged = { ...current, ...patch };
         checkActorAndPosition(merged, { actorId: 'actorId' in patch, position: 'position' in patch });
         checkRefs(patch);
         checkUnique(merged, id);
-        db.update(attributions)
-          .set({ ...patch, updatedAt: nowIso() })
-          .where(eq(attributions.id, id))
-          .run();
+        attributionsTable.update(id, { ...patch, updatedAt: nowIso() });
         return repo.get(id);
       });
     },
 
     markRetracted(id: number, by: string, reason: string): void {
       const now = nowIso();
-      db.update(attributions)
-        .set({ retractedAt: now, retractedBy: by, retractionReason: reason, updatedAt: now })
-        .where(eq(attributions.id, id))
-        .run();
+      attributionsTable.update(id, {
+        retractedAt: now,
+        retractedBy: by,
+        retractionReason: reason,
+        updatedAt: now,
+      });
     },
 
     delete(id: number): boolean {
-      return db.delete(attributions).where(eq(attributions.id, id)).run().changes > 0;
+      return deleteAttribution.run(id).changes > 0;
     },
   };
   return repo;

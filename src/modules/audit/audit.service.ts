@@ -3,6 +3,7 @@ import type { Db } from '../../db/client.js';
 import { type AUDIT_OPERATIONS, auditLog } from '../../db/schema.js';
 import { type Page, toPage } from '../../lib/pagination.js';
 import { nowIso } from '../../lib/schemas.js';
+import { prepared } from '../../lib/statements.js';
 import type { Principal } from '../keys/keys.service.js';
 
 export interface AuditEntryInput {
@@ -41,21 +42,26 @@ export interface AuditFilter {
 
 /** Writes and reads the append-only audit log. Callers write inside the transaction of the change. */
 export function createAuditService(db: Db) {
+  // Every write records one: prepared once, as the rest of the write path (src/lib/statements.ts).
+  const insert = prepared(
+    db.$client,
+    `INSERT INTO audit_log (at, key_id, key_label, resource, resource_id, operation, before, after, request_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
   return {
     record(entry: AuditEntryInput): void {
-      db.insert(auditLog)
-        .values({
-          at: nowIso(),
-          keyId: entry.principal.keyId,
-          keyLabel: entry.principal.label,
-          resource: entry.resource,
-          resourceId: entry.resourceId,
-          operation: entry.operation,
-          before: entry.before ?? null,
-          after: entry.after ?? null,
-          requestId: entry.requestId ?? null,
-        })
-        .run();
+      insert.run(
+        nowIso(),
+        entry.principal.keyId,
+        entry.principal.label,
+        entry.resource,
+        entry.resourceId,
+        entry.operation,
+        json(entry.before),
+        json(entry.after),
+        entry.requestId ?? null,
+      );
     },
 
     /**

@@ -1,10 +1,11 @@
-import { and, asc, eq, gt, inArray, or, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { claimLinks, claims } from '../../db/schema.js';
 import { fieldProblem, problem } from '../../errors.js';
 import { type Page, toPage } from '../../lib/pagination.js';
 import { requireReference } from '../../lib/references.js';
 import { nowIso } from '../../lib/schemas.js';
+import { prepared, tableWriter } from '../../lib/statements.js';
 import { createClaimsRepository } from '../claims/claims.repository.js';
 import type { ClaimLink, ClaimLinkInput, ClaimLinkPatch } from './claim-links.schemas.js';
 
@@ -41,32 +42,34 @@ export function createClaimLinksRepository(db: Db) {
     });
   }
 
+  const rowById = db
+    .select()
+    .from(claimLinks)
+    .where(eq(claimLinks.id, sql.placeholder('id')))
+    .prepare();
+  const twinOf = prepared(
+    db.$client,
+    'SELECT id FROM claim_links WHERE from_claim_id = ? AND to_claim_id = ? AND relation = ?',
+  ).pluck();
+  const linksTable = tableWriter(db, claimLinks);
+  const deleteLink = prepared(db.$client, 'DELETE FROM claim_links WHERE id = ?');
+
   function check(row: Pick<LinkRow, 'fromClaimId' | 'toClaimId' | 'relation'>, exceptId?: number) {
     if (row.fromClaimId === row.toClaimId) {
       throw fieldProblem('SELF_LINK', '/toClaimId', `Claim ${row.fromClaimId} cannot be linked to itself.`);
     }
-    const twin = db
-      .select({ id: claimLinks.id })
-      .from(claimLinks)
-      .where(
-        and(
-          eq(claimLinks.fromClaimId, row.fromClaimId),
-          eq(claimLinks.toClaimId, row.toClaimId),
-          eq(claimLinks.relation, row.relation),
-        ),
-      )
-      .get();
-    if (twin && twin.id !== exceptId) {
+    const twin = twinOf.get(row.fromClaimId, row.toClaimId, row.relation) as number | undefined;
+    if (twin !== undefined && twin !== exceptId) {
       throw problem(
         'DUPLICATE',
-        `Link ${twin.id} already says claim ${row.fromClaimId} ${row.relation} claim ${row.toClaimId}.`,
+        `Link ${twin} already says claim ${row.fromClaimId} ${row.relation} claim ${row.toClaimId}.`,
       );
     }
   }
 
   const repo = {
     get(id: number): ClaimLink | null {
-      return toLinks(db.select().from(claimLinks).where(eq(claimLinks.id, id)).all())[0] ?? null;
+      return toLinks(rowById.all({ id }))[0] ?? null;
     },
 
     list(filter: ClaimLinkFilter): Page<ClaimLink> {
@@ -99,32 +102,25 @@ export function createClaimLinksRepository(db: Db) {
         requireReference(db, claims, input.toClaimId, '/toClaimId', 'Claim');
         check(input);
         const now = nowIso();
-        const { id } = db
-          .insert(claimLinks)
-          .values({ ...input, note: input.note ?? null, createdAt: now, updatedAt: now })
-          .returning({ id: claimLinks.id })
-          .get();
+        const id = linksTable.insert({ ...input, note: input.note ?? null, createdAt: now, updatedAt: now });
         return repo.get(id) as ClaimLink;
       });
     },
 
     update(id: number, patch: ClaimLinkPatch): ClaimLink | null {
       return db.transaction(() => {
-        const current = db.select().from(claimLinks).where(eq(claimLinks.id, id)).get();
+        const current = rowById.get({ id });
         if (!current) return null;
         requireReference(db, claims, patch.fromClaimId, '/fromClaimId', 'Claim');
         requireReference(db, claims, patch.toClaimId, '/toClaimId', 'Claim');
         check({ ...current, ...patch }, id);
-        db.update(claimLinks)
-          .set({ ...patch, updatedAt: nowIso() })
-          .where(eq(claimLinks.id, id))
-          .run();
+        linksTable.update(id, { ...patch, updatedAt: nowIso() });
         return repo.get(id);
       });
     },
 
     delete(id: number): boolean {
-      return db.delete(claimLinks).where(eq(claimLinks.id, id)).run().changes > 0;
+      return deleteLink.run(id).changes > 0;
     },
   };
   return repo;

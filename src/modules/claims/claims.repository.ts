@@ -1,11 +1,11 @@
 import { and, asc, eq, gt, gte, isNull, lt, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { actors, attributions, claimReportedVia, claims, events, sources } from '../../db/schema.js';
+import { actors, claims, events, sources } from '../../db/schema.js';
 import { problem } from '../../errors.js';
 import { gradeOf } from '../../lib/grades.js';
 import { type Page, toPage } from '../../lib/pagination.js';
-import { count } from '../../lib/references.js';
 import { retractionOf } from '../../lib/retraction.js';
+import { countStatement, prepared, rawSelect, tableWriter } from '../../lib/statements.js';
 import type { Claim } from './claims.schemas.js';
 
 export interface ClaimFilter {
@@ -32,41 +32,45 @@ const verified = sql<number>`(
   AND substr(${sources.text}, ${claims.quoteEnd} + 1, length(${claims.quoteSuffix})) = ${claims.quoteSuffix}
 )`;
 
+// Plain text and integer columns only: read as bare rows (rawSelect), with no decoding to do.
+const selection = {
+  id: claims.id,
+  text: claims.text,
+  stance: claims.stance,
+  modality: claims.modality,
+  statedAt: claims.statedAt,
+  statedAtPrecision: claims.statedAtPrecision,
+  createdAt: claims.createdAt,
+  updatedAt: claims.updatedAt,
+  claimantId: claims.claimantId,
+  claimantName: actors.name,
+  claimantKind: actors.kind,
+  sourceId: claims.sourceId,
+  sourceTitle: sources.title,
+  sourceUrl: sources.url,
+  sourcePublishedAt: sources.publishedAt,
+  eventId: claims.eventId,
+  eventTitle: events.title,
+  quoteExact: claims.quoteExact,
+  quotePrefix: claims.quotePrefix,
+  quoteSuffix: claims.quoteSuffix,
+  quoteStart: claims.quoteStart,
+  quoteEnd: claims.quoteEnd,
+  verified,
+  credibilityGrade: claims.credibilityGrade,
+  credibilityGradedBy: claims.credibilityGradedBy,
+  credibilityGradedAt: claims.credibilityGradedAt,
+  credibilityRationale: claims.credibilityRationale,
+  retractedAt: claims.retractedAt,
+  retractedBy: claims.retractedBy,
+  retractionReason: claims.retractionReason,
+};
+const FIELDS = Object.keys(selection);
+
 export function createClaimsRepository(db: Db) {
   const select = () =>
     db
-      .select({
-        id: claims.id,
-        text: claims.text,
-        stance: claims.stance,
-        modality: claims.modality,
-        statedAt: claims.statedAt,
-        statedAtPrecision: claims.statedAtPrecision,
-        createdAt: claims.createdAt,
-        updatedAt: claims.updatedAt,
-        claimantId: claims.claimantId,
-        claimantName: actors.name,
-        claimantKind: actors.kind,
-        sourceId: claims.sourceId,
-        sourceTitle: sources.title,
-        sourceUrl: sources.url,
-        sourcePublishedAt: sources.publishedAt,
-        eventId: claims.eventId,
-        eventTitle: events.title,
-        quoteExact: claims.quoteExact,
-        quotePrefix: claims.quotePrefix,
-        quoteSuffix: claims.quoteSuffix,
-        quoteStart: claims.quoteStart,
-        quoteEnd: claims.quoteEnd,
-        verified,
-        credibilityGrade: claims.credibilityGrade,
-        credibilityGradedBy: claims.credibilityGradedBy,
-        credibilityGradedAt: claims.credibilityGradedAt,
-        credibilityRationale: claims.credibilityRationale,
-        retractedAt: claims.retractedAt,
-        retractedBy: claims.retractedBy,
-        retractionReason: claims.retractionReason,
-      })
+      .select(selection)
       .from(claims)
       // A LEFT JOIN keeps claims as the outer loop (every claim has its source: the column is NOT NULL with a
       // foreign key). With an inner join SQLite may scan sources first and sort, which costs a full scan
@@ -156,35 +160,55 @@ export function createClaimsRepository(db: Db) {
     if (present.has('statedBefore')) where.push(lt(claims.statedAt, p('statedBefore')));
     if (!includeRetracted) where.push(isNull(claims.retractedAt));
     if (present.has('after')) where.push(gt(claims.id, p('after')));
-    return select()
-      .where(and(...where))
-      .orderBy(asc(claims.id))
-      .limit(p('limit'))
-      .prepare();
+    return rawSelect<Row>(
+      db.$client,
+      select()
+        .where(and(...where))
+        .orderBy(asc(claims.id))
+        .limit(p('limit')),
+      FIELDS,
+    );
   }
 
-  const byIdsStatement = select()
-    .where(sql`${claims.id} IN (SELECT value FROM json_each(${sql.placeholder('ids')}))`)
-    .prepare();
-  const getStatement = select()
+  const byIdsStatement = rawSelect<Row>(
+    db.$client,
+    select().where(sql`${claims.id} IN (SELECT value FROM json_each(${sql.placeholder('ids')}))`),
+    FIELDS,
+  );
+  const getStatement = rawSelect<Row>(
+    db.$client,
+    select().where(eq(claims.id, sql.placeholder('id'))),
+    FIELDS,
+  );
+  const rowStatement = db
+    .select()
+    .from(claims)
     .where(eq(claims.id, sql.placeholder('id')))
     .prepare();
+  const claimsTable = tableWriter(db, claims);
+  const deleteChain = prepared(db.$client, 'DELETE FROM claim_reported_via WHERE claim_id = ?');
+  const insertChainLink = prepared(
+    db.$client,
+    'INSERT INTO claim_reported_via (claim_id, position, actor_id) VALUES (?, ?, ?)',
+  );
+  const deleteClaim = prepared(db.$client, 'DELETE FROM claims WHERE id = ?');
+  const attributionsOfClaim = countStatement(db.$client, 'attributions', 'claim_id');
 
   const repo = {
     get(id: number): Claim | null {
-      return toClaims(getStatement.all({ id }))[0] ?? null;
+      return toClaims(getStatement({ id }))[0] ?? null;
     },
 
     /** Claims by id, for embedding in attributions and links: one query for a whole page. */
     byIds(ids: number[]): Map<number, Claim> {
       if (ids.length === 0) return new Map();
-      const found = toClaims(byIdsStatement.all({ ids: JSON.stringify([...new Set(ids)]) }));
+      const found = toClaims(byIdsStatement({ ids: JSON.stringify([...new Set(ids)]) }));
       return new Map(found.map((c) => [c.id, c]));
     },
 
     /** The stored row, for updates. */
     row(id: number) {
-      return db.select().from(claims).where(eq(claims.id, id)).get() ?? null;
+      return rowStatement.get({ id }) ?? null;
     },
 
     list(filter: ClaimFilter): Page<Claim> {
@@ -209,52 +233,44 @@ export function createClaimsRepository(db: Db) {
         );
         listStatements.set(key, statement);
       }
-      return toPage(toClaims(statement.all(values)), filter.limit);
+      return toPage(toClaims(statement(values)), filter.limit);
     },
 
     insert(row: ClaimRow, reportedViaIds: number[]): number {
-      const { id } = db.insert(claims).values(row).returning({ id: claims.id }).get();
-      repo.replaceChain(id, reportedViaIds);
+      const id = claimsTable.insert(row);
+      repo.replaceChain(id, reportedViaIds, true);
       return id;
     },
 
     update(id: number, changes: Partial<ClaimRow>, reportedViaIds: number[] | undefined): void {
-      db.update(claims).set(changes).where(eq(claims.id, id)).run();
+      claimsTable.update(id, changes);
       if (reportedViaIds !== undefined) repo.replaceChain(id, reportedViaIds);
     },
 
-    replaceChain(id: number, actorIds: number[]): void {
-      db.delete(claimReportedVia).where(eq(claimReportedVia.claimId, id)).run();
-      if (actorIds.length > 0) {
-        db.insert(claimReportedVia)
-          .values(actorIds.map((actorId, position) => ({ claimId: id, position, actorId })))
-          .run();
-      }
+    replaceChain(id: number, actorIds: number[], isNew = false): void {
+      if (!isNew) deleteChain.run(id);
+      actorIds.forEach((actorId, position) => {
+        insertChainLink.run(id, position, actorId);
+      });
     },
 
     markRetracted(id: number, by: string, reason: string): void {
       const now = new Date().toISOString();
-      db.update(claims)
-        .set({ retractedAt: now, retractedBy: by, retractionReason: reason, updatedAt: now })
-        .where(eq(claims.id, id))
-        .run();
+      claimsTable.update(id, { retractedAt: now, retractedBy: by, retractionReason: reason, updatedAt: now });
     },
 
     /** Deletes a claim no attribution rests on; its chain and links go with it. */
     delete(id: number): boolean {
       return db.transaction(() => {
         if (!repo.row(id)) return false;
-        const carried = count(
-          db,
-          sql`SELECT count(*) AS n FROM ${attributions} WHERE ${attributions.claimId} = ${id}`,
-        );
+        const carried = attributionsOfClaim(id);
         if (carried > 0) {
           throw problem(
             'RESOURCE_IN_USE',
             `Claim ${id} carries ${carried} attribution(s); delete them first.`,
           );
         }
-        db.delete(claims).where(eq(claims.id, id)).run();
+        deleteClaim.run(id);
         return true;
       });
     },

@@ -12,6 +12,7 @@ import {
 import { gradeOf } from '../../lib/grades.js';
 import { decodeCursorState, encodeCursorState, type Page } from '../../lib/pagination.js';
 import { retractionOf } from '../../lib/retraction.js';
+import { prepared } from '../../lib/statements.js';
 import type { ViewDependencies } from '../../plugins/view-cache.js';
 import { createClaimsRepository } from '../claims/claims.repository.js';
 import type { Claim } from '../claims/claims.schemas.js';
@@ -537,21 +538,20 @@ export function createCrossCheckService(db: Db) {
           params.push(at, at, after.id);
         }
         params.push(limit);
-        return sqlite
-          .prepare(
-            `SELECT ${columns} FROM claims c LEFT JOIN sources s ON s.id = c.source_id
-             WHERE ${where.join(' AND ')} ORDER BY coalesce(c.effective_at, '9999'), c.id LIMIT ?`,
-          )
-          .all(...params) as Row[];
+        // Prepared once per combination of filters (the SQL text), not compiled per request.
+        return prepared(
+          sqlite,
+          `SELECT ${columns} FROM claims c LEFT JOIN sources s ON s.id = c.source_id
+           WHERE ${where.join(' AND ')} ORDER BY coalesce(c.effective_at, '9999'), c.id LIMIT ?`,
+        ).all(...params) as Row[];
       };
       const inScope = (ids: number[]): Map<number, Row & { sourceId: number }> => {
         if (ids.length === 0) return new Map();
-        const found = sqlite
-          .prepare(
-            `SELECT ${columns}, c.source_id AS sourceId FROM claims c LEFT JOIN sources s ON s.id = c.source_id
-             WHERE c.id IN (SELECT value FROM json_each(?)) AND ${scope.join(' AND ')}`,
-          )
-          .all(JSON.stringify(ids), ...scopeParams) as (Row & { sourceId: number })[];
+        const found = prepared(
+          sqlite,
+          `SELECT ${columns}, c.source_id AS sourceId FROM claims c LEFT JOIN sources s ON s.id = c.source_id
+           WHERE c.id IN (SELECT value FROM json_each(?)) AND ${scope.join(' AND ')}`,
+        ).all(JSON.stringify(ids), ...scopeParams) as (Row & { sourceId: number })[];
         return new Map(found.map((r) => [r.id, r]));
       };
 

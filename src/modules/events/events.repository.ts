@@ -1,11 +1,12 @@
-import { and, asc, eq, getTableColumns, gt, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, gt, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../db/client.js';
-import { actors, attributions, claims, eventParties, events } from '../../db/schema.js';
+import { actors, eventParties, events } from '../../db/schema.js';
 import { fieldProblem, problem } from '../../errors.js';
 import { type Page, toPage } from '../../lib/pagination.js';
-import { count, requireReference, wouldCycle } from '../../lib/references.js';
+import { requireReference, wouldCycle } from '../../lib/references.js';
 import { containsPattern, nowIso } from '../../lib/schemas.js';
+import { countStatement, prepared, tableWriter } from '../../lib/statements.js';
 import type { Event, EventInput, EventPatch } from './events.schemas.js';
 
 export interface EventFilter {
@@ -41,23 +42,40 @@ export function createEventsRepository(db: Db) {
 
   type Row = ReturnType<ReturnType<typeof select>['all']>[number];
 
+  const byId = select()
+    .where(eq(events.id, sql.placeholder('id')))
+    .prepare();
+  const partiesStatement = db
+    .select({
+      eventId: eventParties.eventId,
+      role: eventParties.role,
+      id: actors.id,
+      name: actors.name,
+      kind: actors.kind,
+    })
+    .from(eventParties)
+    .innerJoin(actors, eq(actors.id, eventParties.actorId))
+    .where(sql`${eventParties.eventId} IN (SELECT value FROM json_each(${sql.placeholder('ids')}))`)
+    .orderBy(asc(eventParties.eventId), asc(eventParties.role), asc(actors.id))
+    .prepare();
+  const eventsTable = tableWriter(db, events);
+  const deleteParties = prepared(db.$client, 'DELETE FROM event_parties WHERE event_id = ?');
+  const insertParty = prepared(
+    db.$client,
+    'INSERT INTO event_parties (event_id, actor_id, role) VALUES (?, ?, ?)',
+  );
+  const deleteEvent = prepared(db.$client, 'DELETE FROM events WHERE id = ?');
+  const uses = [
+    { what: 'events under it', count: countStatement(db.$client, 'events', 'parent_id') },
+    { what: 'claims about it', count: countStatement(db.$client, 'claims', 'event_id') },
+    { what: 'attributions for it', count: countStatement(db.$client, 'attributions', 'event_id') },
+  ];
+
   /** The parties of a whole page of events, in one query. */
   function partiesOf(ids: number[]): Map<number, Event['parties']> {
     const byEvent = new Map<number, Event['parties']>();
     if (ids.length === 0) return byEvent;
-    const rows = db
-      .select({
-        eventId: eventParties.eventId,
-        role: eventParties.role,
-        id: actors.id,
-        name: actors.name,
-        kind: actors.kind,
-      })
-      .from(eventParties)
-      .innerJoin(actors, eq(actors.id, eventParties.actorId))
-      .where(inArray(eventParties.eventId, ids))
-      .orderBy(asc(eventParties.eventId), asc(eventParties.role), asc(actors.id))
-      .all();
+    const rows = partiesStatement.all({ ids: JSON.stringify(ids) });
     for (const { eventId, role, ...actor } of rows) {
       const list = byEvent.get(eventId) ?? [];
       list.push({ actor, role });
@@ -80,18 +98,14 @@ export function createEventsRepository(db: Db) {
     parties.forEach((p, i) => {
       requireReference(db, actors, p.actorId, `/parties/${i}/actorId`, 'Actor');
     });
-    db.delete(eventParties).where(eq(eventParties.eventId, eventId)).run();
+    deleteParties.run(eventId);
     const unique = new Map(parties.map((p) => [`${p.actorId}:${p.role}`, p]));
-    if (unique.size > 0) {
-      db.insert(eventParties)
-        .values([...unique.values()].map((p) => ({ eventId, actorId: p.actorId, role: p.role })))
-        .run();
-    }
+    for (const p of unique.values()) insertParty.run(eventId, p.actorId, p.role);
   }
 
   const repo = {
     get(id: number): Event | null {
-      return toEvents(select().where(eq(events.id, id)).all())[0] ?? null;
+      return toEvents(byId.all({ id }))[0] ?? null;
     },
 
     list(filter: EventFilter): Page<Event> {
@@ -113,25 +127,21 @@ export function createEventsRepository(db: Db) {
         requireReference(db, events, input.parentId, '/parentId', 'Event');
         checkTimeRange(input.startsAt ?? null, input.endsAt ?? null);
         const now = nowIso();
-        const { id } = db
-          .insert(events)
-          .values({
-            title: input.title,
-            summary: input.summary ?? null,
-            kind: input.kind,
-            startsAt: input.startsAt ?? null,
-            endsAt: input.endsAt ?? null,
-            timePrecision: input.timePrecision ?? null,
-            placeName: input.placeName ?? null,
-            latitude: input.latitude ?? null,
-            longitude: input.longitude ?? null,
-            parentId: input.parentId ?? null,
-            searchText: searchTextOf({ title: input.title, placeName: input.placeName ?? null }),
-            createdAt: now,
-            updatedAt: now,
-          })
-          .returning({ id: events.id })
-          .get();
+        const id = eventsTable.insert({
+          title: input.title,
+          summary: input.summary ?? null,
+          kind: input.kind,
+          startsAt: input.startsAt ?? null,
+          endsAt: input.endsAt ?? null,
+          timePrecision: input.timePrecision ?? null,
+          placeName: input.placeName ?? null,
+          latitude: input.latitude ?? null,
+          longitude: input.longitude ?? null,
+          parentId: input.parentId ?? null,
+          searchText: searchTextOf({ title: input.title, placeName: input.placeName ?? null }),
+          createdAt: now,
+          updatedAt: now,
+        });
         replaceParties(id, input.parties);
         return repo.get(id) as Event;
       });
@@ -154,10 +164,7 @@ export function createEventsRepository(db: Db) {
         const { parties, ...fields } = patch;
         const merged = { ...current, ...fields };
         checkTimeRange(merged.startsAt, merged.endsAt);
-        db.update(events)
-          .set({ ...fields, searchText: searchTextOf(merged), updatedAt: nowIso() })
-          .where(eq(events.id, id))
-          .run();
+        eventsTable.update(id, { ...fields, searchText: searchTextOf(merged), updatedAt: nowIso() });
         replaceParties(id, parties);
         return repo.get(id);
       });
@@ -166,20 +173,12 @@ export function createEventsRepository(db: Db) {
     delete(id: number): boolean {
       return db.transaction(() => {
         if (!repo.get(id)) return false;
-        const uses = [
-          ['events under it', sql`SELECT count(*) AS n FROM ${events} WHERE ${events.parentId} = ${id}`],
-          ['claims about it', sql`SELECT count(*) AS n FROM ${claims} WHERE ${claims.eventId} = ${id}`],
-          [
-            'attributions for it',
-            sql`SELECT count(*) AS n FROM ${attributions} WHERE ${attributions.eventId} = ${id}`,
-          ],
-        ] as const;
-        const found = uses.map(([what, q]) => ({ what, n: count(db, q) })).filter((u) => u.n > 0);
+        const found = uses.map((u) => ({ what: u.what, n: u.count(id) })).filter((u) => u.n > 0);
         if (found.length > 0) {
           const list = found.map((u) => `${u.n} ${u.what}`).join(', ');
           throw problem('RESOURCE_IN_USE', `Event ${id} is still referenced by ${list}.`);
         }
-        db.delete(events).where(eq(events.id, id)).run();
+        deleteEvent.run(id);
         return true;
       });
     },

@@ -1,8 +1,9 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { desc, eq } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { apiKeys, type KEY_ROLES } from '../../db/schema.js';
 import { nowIso } from '../../lib/schemas.js';
+import { tableWriter } from '../../lib/statements.js';
 
 export type Role = (typeof KEY_ROLES)[number];
 
@@ -49,6 +50,12 @@ export function createKeysService(db: Db) {
   const byPrefix = db.$client.prepare(
     'SELECT id, label, role, hash, revoked_at AS revokedAt FROM api_keys WHERE prefix = ?',
   );
+  const byId = db
+    .select()
+    .from(apiKeys)
+    .where(eq(apiKeys.id, sql.placeholder('id')))
+    .prepare();
+  const keysTable = tableWriter(db, apiKeys);
 
   const service = {
     /** Creates a key; the returned secret is shown once and never stored. */
@@ -56,18 +63,14 @@ export function createKeysService(db: Db) {
       const key = secret ?? `clk_${randomBytes(6).toString('hex')}_${randomBytes(32).toString('base64url')}`;
       const match = KEY_FORMAT.exec(key);
       if (!match) throw new Error('an API key must look like clk_<12 hex>_<43 base64url characters>');
-      const row = db
-        .insert(apiKeys)
-        .values({
-          label,
-          role,
-          prefix: match[1] as string,
-          hash: hashOf(key).toString('hex'),
-          createdAt: nowIso(),
-        })
-        .returning()
-        .get();
-      return { key, record: service.toView(row) };
+      const id = keysTable.insert({
+        label,
+        role,
+        prefix: match[1] as string,
+        hash: hashOf(key).toString('hex'),
+        createdAt: nowIso(),
+      });
+      return { key, record: service.toView(byId.get({ id }) as typeof apiKeys.$inferSelect) };
     },
 
     /** Creates the bootstrap admin key unless a key with its prefix exists already. */
@@ -100,16 +103,15 @@ export function createKeysService(db: Db) {
     },
 
     get(id: number) {
-      const row = db.select().from(apiKeys).where(eq(apiKeys.id, id)).get();
+      const row = byId.get({ id });
       return row ? service.toView(row) : null;
     },
 
     /** Revokes at once: the next request with the key is refused. Returns false for an unknown id. */
     revoke(id: number) {
-      const row = db.select().from(apiKeys).where(eq(apiKeys.id, id)).get();
+      const row = byId.get({ id });
       if (!row) return null;
-      if (row.revokedAt === null)
-        db.update(apiKeys).set({ revokedAt: nowIso() }).where(eq(apiKeys.id, id)).run();
+      if (row.revokedAt === null) keysTable.update(id, { revokedAt: nowIso() });
       return service.get(id);
     },
 

@@ -2,11 +2,12 @@ import { createHash } from 'node:crypto';
 import { and, asc, eq, gt, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../db/client.js';
-import { actors, claims, sources } from '../../db/schema.js';
+import { actors, sources } from '../../db/schema.js';
 import { fieldProblem, problem } from '../../errors.js';
 import { type Page, toPage } from '../../lib/pagination.js';
-import { count, requireReference, wouldCycle } from '../../lib/references.js';
+import { requireReference, wouldCycle } from '../../lib/references.js';
 import { containsPattern, nowIso } from '../../lib/schemas.js';
+import { countStatement, prepared, tableWriter } from '../../lib/statements.js';
 import type { Source, SourceInput, SourcePatch, SourceSummary } from './sources.schemas.js';
 
 export interface SourceFilter {
@@ -70,20 +71,25 @@ export function createSourcesRepository(db: Db) {
         : null,
   });
 
-  const claimsIn = (id: number) =>
-    count(db, sql`SELECT count(*) AS n FROM ${claims} WHERE ${claims.sourceId} = ${id}`);
+  const claimsIn = countStatement(db.$client, 'claims', 'source_id');
+  const copiesOf = countStatement(db.$client, 'sources', 'copy_of_id');
+  const summaryById = selectSummary()
+    .where(eq(sources.id, sql.placeholder('id')))
+    .prepare();
+  const textById = prepared(db.$client, 'SELECT text FROM sources WHERE id = ?').pluck();
+  const sourcesTable = tableWriter(db, sources);
+  const deleteSource = prepared(db.$client, 'DELETE FROM sources WHERE id = ?');
 
   const repo = {
     get(id: number): Source | null {
-      const row = selectSummary().where(eq(sources.id, id)).get();
+      const row = summaryById.get({ id });
       if (!row) return null;
-      const body = db.select({ text: sources.text }).from(sources).where(eq(sources.id, id)).get();
-      return { ...toSummary(row), text: body?.text ?? '' };
+      return { ...toSummary(row), text: repo.textOf(id) ?? '' };
     },
 
     /** The verbatim text alone, for quote anchoring. */
     textOf(id: number): string | null {
-      return db.select({ text: sources.text }).from(sources).where(eq(sources.id, id)).get()?.text ?? null;
+      return (textById.get(id) as string | undefined) ?? null;
     },
 
     list(filter: SourceFilter): Page<SourceSummary> {
@@ -105,26 +111,22 @@ export function createSourcesRepository(db: Db) {
         requireReference(db, actors, input.publisherId, '/publisherId', 'Actor');
         requireReference(db, sources, input.copyOfId, '/copyOfId', 'Source');
         const now = nowIso();
-        const { id } = db
-          .insert(sources)
-          .values({
-            title: input.title,
-            url: input.url ?? null,
-            publisherId: input.publisherId ?? null,
-            copyOfId: input.copyOfId ?? null,
-            publishedAt: input.publishedAt ?? null,
-            publishedAtPrecision: input.publishedAtPrecision ?? null,
-            retrievedAt: input.retrievedAt ?? now,
-            language: input.language ?? null,
-            kind: input.kind,
-            text: input.text,
-            sha256: sha256Hex(input.text),
-            searchText: input.title.toLowerCase(),
-            createdAt: now,
-            updatedAt: now,
-          })
-          .returning({ id: sources.id })
-          .get();
+        const id = sourcesTable.insert({
+          title: input.title,
+          url: input.url ?? null,
+          publisherId: input.publisherId ?? null,
+          copyOfId: input.copyOfId ?? null,
+          publishedAt: input.publishedAt ?? null,
+          publishedAtPrecision: input.publishedAtPrecision ?? null,
+          retrievedAt: input.retrievedAt ?? now,
+          language: input.language ?? null,
+          kind: input.kind,
+          text: input.text,
+          sha256: sha256Hex(input.text),
+          searchText: input.title.toLowerCase(),
+          createdAt: now,
+          updatedAt: now,
+        });
         return repo.get(id) as Source;
       });
     },
@@ -157,7 +159,7 @@ export function createSourcesRepository(db: Db) {
           changes.sha256 = sha256Hex(patch.text);
         }
         if (patch.title !== undefined) changes.searchText = patch.title.toLowerCase();
-        db.update(sources).set(changes).where(eq(sources.id, id)).run();
+        sourcesTable.update(id, changes);
         return repo.get(id);
       });
     },
@@ -169,14 +171,14 @@ export function createSourcesRepository(db: Db) {
         if (anchored > 0) {
           throw problem('RESOURCE_IN_USE', `Source ${id} is still quoted by ${anchored} claim(s).`);
         }
-        const copies = count(db, sql`SELECT count(*) AS n FROM ${sources} WHERE ${sources.copyOfId} = ${id}`);
+        const copies = copiesOf(id);
         if (copies > 0) {
           throw problem(
             'RESOURCE_IN_USE',
             `Source ${id} is still the original of ${copies} copied source(s).`,
           );
         }
-        db.delete(sources).where(eq(sources.id, id)).run();
+        deleteSource.run(id);
         return true;
       });
     },
