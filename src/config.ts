@@ -22,6 +22,17 @@ const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** A comma-separated list, items trimmed, empty ones dropped. */
+const commaList = z
+  .string()
+  .default('')
+  .transform((v) =>
+    v
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+  );
+
 export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -34,36 +45,17 @@ export const configSchema = z.object({
   BOOTSTRAP_ADMIN_KEY: z.string().regex(KEY_FORMAT).optional(),
   RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(600),
   RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).default(60_000),
-  CORS_ORIGINS: z
-    .string()
-    .default('')
-    .transform((v) =>
-      v
-        .split(',')
-        .map((o) => o.trim())
-        .filter(Boolean),
-    ),
+  CORS_ORIGINS: commaList,
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
   WRITE_LOCK_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
   KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(5_000),
   PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   WEBHOOK_DISPATCH: booleanFlag.default(true),
-  WEBHOOK_ALLOWED_NETWORKS: z
-    .string()
-    .default('')
-    .transform((v) =>
-      v
-        .split(',')
-        .map((o) => o.trim())
-        .filter(Boolean),
-    )
-    .pipe(
-      z.array(
-        z
-          .string()
-          .refine((c) => isCidr(c), { message: 'Must be comma-separated CIDRs such as 127.0.0.1/32' }),
-      ),
+  WEBHOOK_ALLOWED_NETWORKS: commaList.pipe(
+    z.array(
+      z.string().refine((c) => isCidr(c), { message: 'Must be comma-separated CIDRs such as 127.0.0.1/32' }),
     ),
+  ),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   WEBHOOK_POLL_MS: z.coerce.number().int().min(10).default(1_000),
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).default(5_000),
