@@ -9,7 +9,6 @@ import type {
   TimelineEntry,
 } from '../../src/desk/app/api/types.js';
 import { codePointLength, sliceCodePoints } from '../../src/desk/app/lib/codepoints.js';
-import { groupTimeline } from '../../src/desk/app/lib/timeline.js';
 import { PROBLEMS } from '../../src/errors.js';
 import {
   type DeskBrowser,
@@ -138,19 +137,57 @@ describe('the attribution board', () => {
     expect(browser.problems()).toEqual([]);
   });
 
-  it('draws the timeline: one mark per statement, speakers down, stance as colour', async () => {
+  it('draws the timeline as the server groups it: one mark per entry, repeats counted on it', async () => {
     const page = await browser.open(`#/events/${isfahanId}`);
     const marks = page.locator('svg.timeline-chart a.mark');
     await marks.first().waitFor();
     const timeline = await server.json<ListPage<TimelineEntry>>(`/events/${isfahanId}/timeline?limit=100`);
-    const { groups, rows } = groupTimeline(timeline.data);
-    expect(await marks.count()).toBe(groups.length);
-    expect(await page.locator('svg.timeline-chart text.row-label').count()).toBe(rows.length);
+    const every = await server.json<ListPage<TimelineEntry>>(
+      `/events/${isfahanId}/timeline?limit=100&groupRepeats=false`,
+    );
+    // The seed has a statement repeated by one origin (document B's headline and lede): the server
+    // groups it, and the desk draws what the server answers, not a grouping of its own.
+    const repeated = timeline.data.filter((e) => e.alsoAppearedIn.length > 0);
+    expect(repeated.length).toBeGreaterThan(0);
+    expect(every.data.length).toBe(timeline.data.reduce((n, e) => n + 1 + e.alsoAppearedIn.length, 0));
+    expect(await marks.count()).toBe(timeline.data.length);
+    const speakers = new Set(
+      timeline.data.map((e) =>
+        e.claim.claimant ? `actor:${e.claim.claimant.id}` : `own:${e.claim.source.id}`,
+      ),
+    );
+    expect(await page.locator('svg.timeline-chart text.row-label').count()).toBe(speakers.size);
+
+    for (const entry of repeated) {
+      const mark = page.locator(`svg.timeline-chart a.mark[href="#/claims/${entry.claim.id}"]`);
+      expect(await mark.locator('text.copies').textContent()).toBe(String(1 + entry.alsoAppearedIn.length));
+      const title = (await mark.locator('title').textContent()) as string;
+      expect(title).toContain(`Appeared in ${1 + entry.alsoAppearedIn.length} places; also in: `);
+      for (const a of entry.alsoAppearedIn) expect(title).toContain(a.source.title);
+      // The copies are not marks of their own.
+      for (const a of entry.alsoAppearedIn) {
+        expect(await page.locator(`svg.timeline-chart a.mark[href="#/claims/${a.claimId}"]`).count()).toBe(0);
+      }
+    }
+    expect(await page.locator('svg.timeline-chart text.copies').count()).toBe(repeated.length);
+
+    // The list says where else each statement appeared, with a link to each appearance.
+    await page.getByText('The timeline as a list').click();
+    const first = repeated[0] as TimelineEntry;
+    const item = page.locator('details.timeline-list li').filter({
+      has: page.locator(`a[href="#/claims/${first.claim.id}"]`),
+    });
+    expect(await item.locator('p.meta').innerText()).toMatch(/^Also appeared in: /);
+    for (const a of first.alsoAppearedIn) {
+      expect(await item.locator(`p.meta a[href="#/claims/${a.claimId}"]`).innerText()).toBe(a.source.title);
+    }
+
     const idf = marks.filter({
       has: page.locator('title', { hasText: /^Israel Defense Forces, declines to comment/ }),
     });
     expect(await idf.locator('circle').getAttribute('fill')).toBe('#6B6B6B');
     expect(await page.getByRole('list', { name: 'Stance colours' }).getByRole('listitem').count()).toBe(5);
+    await expectAccessible(page);
   });
 });
 

@@ -10,6 +10,7 @@ import type { CandidateSchema } from '../../../modules/candidates/candidates.sch
 import type { ClaimLinkSchema } from '../../../modules/claim-links/claim-links.schemas.js';
 import type { ClaimSchema } from '../../../modules/claims/claims.schemas.js';
 import type {
+  AppearanceSchema,
   AttributionBoardSchema,
   BoardEntrySchema,
   OriginSchema,
@@ -39,6 +40,8 @@ export type Attribution = z.output<typeof AttributionSchema>;
 export type ClaimLink = z.output<typeof ClaimLinkSchema>;
 export type AuditEntry = z.output<typeof AuditEntrySchema>;
 export type TimelineEntry = z.output<typeof TimelineEntrySchema>;
+/** Another place a timeline entry's statement appeared (a copy of its source, or a `repeats` link). */
+export type Appearance = z.output<typeof AppearanceSchema>;
 export type Provenance = z.output<typeof ProvenanceSchema>;
 export type SearchHit = z.output<typeof SearchHitSchema>;
 export type Origin = z.output<typeof OriginSchema>;
