@@ -139,6 +139,10 @@ describe('the attribution board', () => {
     expect(await page.evaluate('document.activeElement.dataset.position')).toBe('asserts');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.evaluate('document.activeElement.id')).toBe('cell-entries-heading');
+    // An unnamed group is an origin as reported somewhere: the channels, as document A reported them.
+    expect(await page.locator('section.cell-entries > p.meta').innerText()).toContain(
+      'Local Telegram channels (Iran), as reported in “Drones Hit Multiple Military Targets Across Iran”',
+    );
     await page.getByRole('button', { name: 'Close' }).click();
     expect(await page.evaluate('document.activeElement.dataset.position')).toBe('asserts');
     expect(browser.problems()).toEqual([]);
