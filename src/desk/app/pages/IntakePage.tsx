@@ -894,7 +894,12 @@ function AttributionDrafts({
                 File attribution {n}:{' '}
                 <strong>{named ? (d.actor?.label ?? 'an actor not yet known') : 'no one'}</strong>,{' '}
                 {POSITION_LABELS[d.position].toLowerCase()} ({humanize(d.proposed.role)})
-                {words ? <span class="kind">{words}</span> : null}
+                {words ? (
+                  <>
+                    {' '}
+                    <span class="kind">{words}</span>
+                  </>
+                ) : null}
               </label>
               {d.keep ? (
                 <div class="attr-fields">
@@ -958,7 +963,7 @@ function RelayDrafts({
                   checked={r.keep}
                   onChange={(e) => onChange(i, { ...r, keep: e.currentTarget.checked })}
                 />{' '}
-                Relay {n}: <strong>{r.actor?.label ?? 'an actor not yet known'}</strong>
+                Relay {n}: <strong>{r.actor?.label ?? 'an actor not yet known'}</strong>{' '}
                 <span class="kind">the text: “{r.proposed.text}”</span>
               </label>
               {r.keep ? (
