@@ -182,9 +182,9 @@ describe('intake', () => {
     expect(browser.problems()).toEqual([]);
   });
 
-  it('drops a proposed attribution before accepting: the claim is filed without it', async () => {
+  it('drops a proposed attribution before accepting (at phone width): the claim is filed without it', async () => {
     const before = israelOf(await server.json<AttributionBoard>(`/events/${isfahanId}/attributions`))?.count;
-    const page = await browser.open(`#/intake/${docBId}`);
+    const page = await browser.open(`#/intake/${docBId}`, { width: 390, height: 844 });
     await enterKey(page, server.ctx.keys.editor);
     await page.getByRole('button', { name: /^Find candidates/ }).click();
     await page
@@ -198,6 +198,11 @@ describe('intake', () => {
     await keep.uncheck();
     expect(await attributions.locator('legend').innerText()).toBe('Attributions to file (0 of 1)');
     await pick(page, 'Event', 'Isfahan', ISFAHAN);
+    // The review fits a phone: nothing scrolls sideways, and the form passes axe-core.
+    expect(
+      await page.evaluate('document.documentElement.scrollWidth <= document.documentElement.clientWidth'),
+    ).toBe(true);
+    expect(await seriousAxeViolations(page)).toEqual([]);
 
     const sent = page.waitForRequest((r) => /\/candidates\/\d+\/accept$/.test(r.url()));
     await form.getByRole('button', { name: 'Accept' }).click();
