@@ -31,6 +31,8 @@ try {
   await board.locator('button.cell[data-position="declines_to_comment"]').click();
   await board.locator('section.cell-entries li.entry').waitFor();
   await shot(board, 'board', 'section.board');
+  // The timeline, its list opened: document B's headline and lede are one statement of one origin.
+  await board.locator('details.timeline-list summary').click();
   await shot(board, 'timeline', 'section.timeline');
 
   // A claim: the ministry's statement as IRNA carried it, highlighted in document A.
