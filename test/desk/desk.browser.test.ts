@@ -9,7 +9,6 @@ import type {
   TimelineEntry,
 } from '../../src/desk/app/api/types.js';
 import { codePointLength, sliceCodePoints } from '../../src/desk/app/lib/codepoints.js';
-import { groupTimeline } from '../../src/desk/app/lib/timeline.js';
 import { PROBLEMS } from '../../src/errors.js';
 import {
   type DeskBrowser,
@@ -18,6 +17,13 @@ import {
   seriousAxeViolations,
   startDeskServer,
 } from '../helpers/desk.js';
+import {
+  createActor,
+  createAttribution,
+  createClaim,
+  createEvent,
+  createSource,
+} from '../helpers/factories.js';
 
 // The desk in a real headless Chromium against the real service on the seeded Isfahan case. One browser
 // for the file; each test opens its own tab (its own session storage, so no key carries over).
@@ -133,24 +139,164 @@ describe('the attribution board', () => {
     expect(await page.evaluate('document.activeElement.dataset.position')).toBe('asserts');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.evaluate('document.activeElement.id')).toBe('cell-entries-heading');
+    // An unnamed group is an origin as reported somewhere: the channels, as document A reported them.
+    expect(await page.locator('section.cell-entries > p.meta').innerText()).toContain(
+      'Local Telegram channels (Iran), as reported in “Drones Hit Multiple Military Targets Across Iran”',
+    );
     await page.getByRole('button', { name: 'Close' }).click();
     expect(await page.evaluate('document.activeElement.dataset.position')).toBe('asserts');
     expect(browser.problems()).toEqual([]);
   });
 
-  it('draws the timeline: one mark per statement, speakers down, stance as colour', async () => {
+  it('with the roll-up, names the body each entry held responsible and “show all” lists what the cell counts', async () => {
+    // An event of the test's own: a state, a body under it and one under that, and an attribution naming no one.
+    const api = server.ctx.api;
+    const statements = Array.from(
+      { length: 8 },
+      (_, i) => `Statement ${i + 1}: the port blast was sabotage.`,
+    );
+    const event = await createEvent(api, { title: 'Blast at the port of Strelsau' });
+    const state = await createActor(api, { name: 'Ruritania', kind: 'state' });
+    const agency = await createActor(api, {
+      name: 'Ruritanian Intelligence',
+      kind: 'government_body',
+      parentId: state.id,
+    });
+    const unit = await createActor(api, { name: 'Ruritanian Unit 9', kind: 'military', parentId: agency.id });
+    const source = await createSource(api, { title: 'Harbour bulletin', text: statements.join('\n') });
+    const claims = [];
+    for (const exact of statements) {
+      claims.push(await createClaim(api, { sourceId: source.id, eventId: event.id, quote: { exact } }));
+    }
+    const held = [state, state, state, agency, agency, unit, agency];
+    for (const [i, actor] of held.entries()) {
+      await createAttribution(api, { eventId: event.id, actorId: actor.id, claimId: claims[i].id });
+    }
+    const nobody = await createAttribution(api, {
+      eventId: event.id,
+      claimId: claims[7].id,
+      position: 'no_attribution',
+    });
+    expect(nobody.actor).toBeNull();
+
+    const page = await browser.open(`#/events/${event.id}`);
+    const fetchedOne: string[] = [];
+    page.on('request', (r) => {
+      if (/\/attributions\/\d+(\?|$)/.test(new URL(r.url()).pathname)) fetchedOne.push(r.url());
+    });
+    const rowOf = (name: RegExp) =>
+      page.locator('table.board-grid tbody tr').filter({ has: page.getByRole('rowheader', { name }) });
+
+    // Without the roll-up each actor has its own row; the attribution naming no one has a row of its own, last.
+    await rowOf(/^Ruritania\b/).waitFor();
+    expect(await page.locator('table.board-grid tbody th[scope="row"]').allInnerTexts()).toEqual([
+      'Ruritania\nstate',
+      'Ruritanian Intelligence\ngovernment body',
+      'Ruritanian Unit 9\nmilitary',
+      'No one held responsible',
+    ]);
+    const noOne = rowOf(/^No one held responsible$/);
+    const noOneCell = noOne.locator('button.cell[data-position="no_attribution"]');
+    expect(await noOneCell.innerText()).toMatch(/^1 attribution\s+on 1 origin$/);
+    expect(await noOne.locator('td.row-total').innerText()).toMatch(/^1 attribution\s+on 1 origin$/);
+    await noOneCell.click();
+    const panel = page.locator('section.cell-entries');
+    expect(await panel.getByRole('heading', { level: 3 }).innerText()).toBe(
+      'No one held responsible: Names no one',
+    );
+    expect(await panel.locator(`li.entry a[href="#/claims/${claims[7].id}"]`).count()).toBe(1);
+    await expectAccessible(page);
+
+    // Rolled up: one row for Ruritania counting all seven; the board shows five entries of its cell.
+    await page.getByLabel(/Roll up: count bodies under an actor with it/).check();
+    await expect.poll(() => page.locator('table.board-grid tbody tr').count()).toBe(2);
+    const ruritania = rowOf(/^Ruritania\b/);
+    const asserts = ruritania.locator('button.cell[data-position="asserts"]');
+    await expect.poll(() => asserts.innerText()).toMatch(/^7 attributions\s+on 1 origin/);
+    await asserts.click();
+    const board = await server.json<AttributionBoard>(`/events/${event.id}/attributions?rollUp=true`);
+    const shown = board.actors[0]?.positions.find((p) => p.position === 'asserts')?.entries ?? [];
+    expect(shown.map((e) => e.heldActor?.name)).toEqual(held.slice(0, 5).map((a) => a.name));
+    const entries = panel.locator('ol.entries').first().locator('li.entry');
+    await expect.poll(() => entries.count()).toBe(5);
+    // Each entry says which body it named, from the board's own heldActor.
+    for (const [i, entry] of shown.entries()) {
+      const chips = await entries.nth(i).locator('.flags .chip').allInnerTexts();
+      const named = entry.heldActor?.id === state.id ? [] : [`names ${entry.heldActor?.name}`];
+      expect(chips.filter((c) => c.startsWith('names '))).toEqual(named);
+    }
+
+    // “Show all” lists the seven the cell counts, the bodies under Ruritania included.
+    await panel.getByRole('button', { name: 'Show all 7 attributions (2 more)' }).click();
+    await panel.getByText('7 attributions, to Ruritania and the bodies under it, oldest first.').waitFor();
+    const all = panel.locator('ol.entries').nth(1).locator('li.entry');
+    expect(await all.count()).toBe(7);
+    for (const [i, actor] of held.entries()) {
+      const item = all.nth(i);
+      expect(await item.locator(`a[href="#/claims/${claims[i].id}"]`).count()).toBe(1);
+      expect(await item.locator('.chip', { hasText: /^names / }).allInnerTexts()).toEqual(
+        actor.id === state.id ? [] : [`names ${actor.name}`],
+      );
+    }
+    // The no-one row stays with the roll-up, last.
+    expect(await rowOf(/^No one held responsible$/).count()).toBe(1);
+
+    expect(fetchedOne).toEqual([]);
+    await expectAccessible(page);
+    expect(browser.problems()).toEqual([]);
+  });
+
+  it('draws the timeline as the server groups it: one mark per entry, repeats counted on it', async () => {
     const page = await browser.open(`#/events/${isfahanId}`);
     const marks = page.locator('svg.timeline-chart a.mark');
     await marks.first().waitFor();
     const timeline = await server.json<ListPage<TimelineEntry>>(`/events/${isfahanId}/timeline?limit=100`);
-    const { groups, rows } = groupTimeline(timeline.data);
-    expect(await marks.count()).toBe(groups.length);
-    expect(await page.locator('svg.timeline-chart text.row-label').count()).toBe(rows.length);
+    const every = await server.json<ListPage<TimelineEntry>>(
+      `/events/${isfahanId}/timeline?limit=100&groupRepeats=false`,
+    );
+    // The seed has a statement repeated by one origin (document B's headline and lede): the server
+    // groups it, and the desk draws what the server answers, not a grouping of its own.
+    const repeated = timeline.data.filter((e) => e.alsoAppearedIn.length > 0);
+    expect(repeated.length).toBeGreaterThan(0);
+    expect(every.data.length).toBe(timeline.data.reduce((n, e) => n + 1 + e.alsoAppearedIn.length, 0));
+    expect(await marks.count()).toBe(timeline.data.length);
+    const speakers = new Set(
+      timeline.data.map((e) =>
+        e.claim.claimant ? `actor:${e.claim.claimant.id}` : `own:${e.claim.source.id}`,
+      ),
+    );
+    expect(await page.locator('svg.timeline-chart text.row-label').count()).toBe(speakers.size);
+
+    for (const entry of repeated) {
+      const mark = page.locator(`svg.timeline-chart a.mark[href="#/claims/${entry.claim.id}"]`);
+      expect(await mark.locator('text.copies').textContent()).toBe(String(1 + entry.alsoAppearedIn.length));
+      const title = (await mark.locator('title').textContent()) as string;
+      expect(title).toContain(`Appeared in ${1 + entry.alsoAppearedIn.length} places; also in: `);
+      for (const a of entry.alsoAppearedIn) expect(title).toContain(a.source.title);
+      // The copies are not marks of their own.
+      for (const a of entry.alsoAppearedIn) {
+        expect(await page.locator(`svg.timeline-chart a.mark[href="#/claims/${a.claimId}"]`).count()).toBe(0);
+      }
+    }
+    expect(await page.locator('svg.timeline-chart text.copies').count()).toBe(repeated.length);
+
+    // The list says where else each statement appeared, with a link to each appearance.
+    await page.getByText('The timeline as a list').click();
+    const first = repeated[0] as TimelineEntry;
+    const item = page.locator('details.timeline-list li').filter({
+      has: page.locator(`a[href="#/claims/${first.claim.id}"]`),
+    });
+    expect(await item.locator('p.meta').innerText()).toMatch(/^Also appeared in: /);
+    for (const a of first.alsoAppearedIn) {
+      expect(await item.locator(`p.meta a[href="#/claims/${a.claimId}"]`).innerText()).toBe(a.source.title);
+    }
+
     const idf = marks.filter({
       has: page.locator('title', { hasText: /^Israel Defense Forces, declines to comment/ }),
     });
     expect(await idf.locator('circle').getAttribute('fill')).toBe('#6B6B6B');
     expect(await page.getByRole('list', { name: 'Stance colours' }).getByRole('listitem').count()).toBe(5);
+    await expectAccessible(page);
   });
 });
 

@@ -6,10 +6,15 @@ import type { ProblemSchema } from '../../../errors.js';
 import type { ActorRefSchema, ActorSchema } from '../../../modules/actors/actors.schemas.js';
 import type { AttributionSchema } from '../../../modules/attributions/attributions.schemas.js';
 import type { AuditEntrySchema } from '../../../modules/audit/audit.schemas.js';
-import type { CandidateSchema } from '../../../modules/candidates/candidates.schemas.js';
+import type {
+  AcceptCandidateBody,
+  CandidateListSchema,
+  CandidateSchema,
+} from '../../../modules/candidates/candidates.schemas.js';
 import type { ClaimLinkSchema } from '../../../modules/claim-links/claim-links.schemas.js';
 import type { ClaimSchema } from '../../../modules/claims/claims.schemas.js';
 import type {
+  AppearanceSchema,
   AttributionBoardSchema,
   BoardEntrySchema,
   OriginSchema,
@@ -39,6 +44,8 @@ export type Attribution = z.output<typeof AttributionSchema>;
 export type ClaimLink = z.output<typeof ClaimLinkSchema>;
 export type AuditEntry = z.output<typeof AuditEntrySchema>;
 export type TimelineEntry = z.output<typeof TimelineEntrySchema>;
+/** Another place a timeline entry's statement appeared (a copy of its source, or a `repeats` link). */
+export type Appearance = z.output<typeof AppearanceSchema>;
 export type Provenance = z.output<typeof ProvenanceSchema>;
 export type SearchHit = z.output<typeof SearchHitSchema>;
 export type Origin = z.output<typeof OriginSchema>;
@@ -62,11 +69,8 @@ export type BoardEntry = z.output<typeof BoardEntrySchema>;
 export type AttributionPosition = BoardPosition['position'];
 
 export type Candidate = z.output<typeof CandidateSchema>;
-export interface AcceptCorrections {
-  claimantId?: number;
-  createClaimant?: { name: string; kind: ActorKind; parentId?: number | null };
-  stance?: Stance;
-  modality?: Claim['modality'];
-  text?: string;
-  eventId?: number;
-}
+export type CandidateAttribution = Candidate['attributions'][number];
+/** POST /sources/{id}/candidates: the candidates proposed, and how many were left out at low confidence. */
+export type CandidateList = z.output<typeof CandidateListSchema>;
+/** The corrections an accept may carry (every field optional; `attributions` replaces the proposed ones). */
+export type AcceptCorrections = NonNullable<z.input<typeof AcceptCandidateBody>>;

@@ -1,17 +1,23 @@
-import type { Claim, Stance, TimelineEntry } from '../api/types.js';
+import type { Appearance, Claim, Stance, TimelineEntry } from '../api/types.js';
 
-/** One statement on the chart: an entry and the copies that repeat it word for word. */
+/**
+ * One statement on the chart: a timeline entry as the server answers it with `groupRepeats=true`, at its
+ * earliest time, and the other places the same statement of the same origin appeared (copies of a source,
+ * claims linked by `repeats`). The grouping is the server's: the desk does not guess at copies itself.
+ */
 export interface TimelineGroup {
   key: string;
   rowKey: string;
-  /** The earliest time any copy has, and its precision; null when no copy is dated. */
+  /** The entry's time (its earliest appearance), and its precision; null when it is undated. */
   at: string | null;
   time: number | null;
   precision: string | null;
   stance: Stance;
   claim: Claim;
-  /** Every entry of the statement, earliest first; the first is `claim`. */
-  entries: TimelineEntry[];
+  /** Where else it appeared, earliest first (the entry's `alsoAppearedIn`). */
+  appearances: Appearance[];
+  /** How many places it appeared in: the entry and its `alsoAppearedIn`. */
+  count: number;
 }
 
 export interface TimelineRow {
@@ -20,65 +26,36 @@ export interface TimelineRow {
   ownVoice: boolean;
 }
 
-/** Folds typography a copy editor may change: quotes, dashes, spaces, case, final punctuation. */
-export function normalizeStatement(text: string): string {
-  return text
-    .normalize('NFKC')
-    .replace(/[\u2018\u2019\u201a\u201b\u2032]/g, "'")
-    .replace(/[\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb]/g, '"')
-    .replace(/[\u2010-\u2015\u2212]/g, '-')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/[.,;:!?]+$/, '')
-    .toLowerCase();
-}
-
-const speakerKey = (claim: Claim) => (claim.claimant ? `actor:${claim.claimant.id}` : 'own');
 const rowOf = (claim: Claim): TimelineRow =>
   claim.claimant
     ? { key: `actor:${claim.claimant.id}`, label: claim.claimant.name, ownVoice: false }
     : { key: `own:${claim.source.id}`, label: `Own voice: ${claim.source.title}`, ownVoice: true };
 
-const timeOf = (entry: TimelineEntry) => (entry.at ? Date.parse(entry.at) : null);
-
 /**
- * Groups the entries that are one statement: the same speaker (or a source's own voice) and the same
- * words in the quote, as syndicated copies and reprints have. Rows are speakers, in the order they first
- * speak; undated statements come last.
+ * The server's timeline entries as chart marks, one per entry and in the server's order (by time, undated
+ * last); rows are speakers (a source's own voice is a row of its own), in the order they first speak.
  */
 export function groupTimeline(entries: readonly TimelineEntry[]): {
   groups: TimelineGroup[];
   rows: TimelineRow[];
 } {
-  const sorted = [...entries].sort((a, b) => {
-    const ta = timeOf(a);
-    const tb = timeOf(b);
-    if (ta === null || tb === null) return Number(ta === null) - Number(tb === null);
-    return ta - tb || a.claim.id - b.claim.id;
-  });
-  const byKey = new Map<string, TimelineGroup>();
   const rows = new Map<string, TimelineRow>();
-  for (const entry of sorted) {
-    const key = `${speakerKey(entry.claim)}|${normalizeStatement(entry.claim.quote.exact)}`;
-    const group = byKey.get(key);
-    if (group) {
-      group.entries.push(entry);
-      continue;
-    }
+  const groups = entries.map((entry): TimelineGroup => {
     const row = rowOf(entry.claim);
     if (!rows.has(row.key)) rows.set(row.key, row);
-    byKey.set(key, {
-      key,
+    return {
+      key: `claim:${entry.claim.id}`,
       rowKey: row.key,
       at: entry.at,
-      time: timeOf(entry),
+      time: entry.at ? Date.parse(entry.at) : null,
       precision: entry.precision,
       stance: entry.claim.stance,
       claim: entry.claim,
-      entries: [entry],
-    });
-  }
-  return { groups: [...byKey.values()], rows: [...rows.values()] };
+      appearances: entry.alsoAppearedIn,
+      count: 1 + entry.alsoAppearedIn.length,
+    };
+  });
+  return { groups, rows: [...rows.values()] };
 }
 
 export interface ChartMark {

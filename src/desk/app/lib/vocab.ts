@@ -28,6 +28,9 @@ export const STANCE_COLOURS: Record<Stance, string> = {
   declines_to_comment: '#6B6B6B',
 };
 
+const positions = ['asserts', 'denies', 'declines_to_comment', 'speculates', 'no_attribution'] as const;
+export const ATTRIBUTION_POSITIONS: Exhaustive<AttributionPosition, typeof positions> = positions;
+
 export const POSITION_LABELS: Record<AttributionPosition, string> = {
   asserts: 'Holds responsible',
   denies: 'Denies',

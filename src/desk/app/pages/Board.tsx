@@ -1,8 +1,16 @@
 import type { RefObject } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { query, request } from '../api/client.js';
-import { usePagedList, useResource } from '../api/hooks.js';
-import type { Attribution, AttributionBoard, BoardEntry, BoardPosition } from '../api/types.js';
+import { type ApiProblem, query, request, toProblem } from '../api/client.js';
+import { useApiKey, useResource } from '../api/hooks.js';
+import type {
+  Actor,
+  ActorRef,
+  Attribution,
+  AttributionBoard,
+  BoardEntry,
+  BoardPosition,
+  Page,
+} from '../api/types.js';
 import { ClaimSummary } from '../components/common.js';
 import { Loading, ProblemNotice } from '../components/Problem.js';
 import { ScrollRegion } from '../components/ScrollRegion.js';
@@ -189,10 +197,19 @@ function CellSummary({ cell }: { cell: BoardCell }) {
   );
 }
 
+/**
+ * How an origin reads: its actor, or a publisher-less source; an unnamed group ("US officials") counts once per
+ * outlet that reported it, so it is named with that outlet (`reportedBy`) or the source it stood in.
+ */
 function originLabel(position: BoardPosition, key: string): string {
   const origin = position.origins.find((o) => o.key === key);
-  if (origin?.actor) return origin.actor.name;
-  if (origin?.source) return `the source “${origin.source.title}”`;
+  if (!origin) return key;
+  if (origin.actor) {
+    if (origin.reportedBy) return `${origin.actor.name}, as reported by ${origin.reportedBy.name}`;
+    if (origin.source) return `${origin.actor.name}, as reported in “${origin.source.title}”`;
+    return origin.actor.name;
+  }
+  if (origin.source) return `the source “${origin.source.title}”`;
   return key;
 }
 
@@ -214,12 +231,8 @@ function CellEntries({
   onClose: () => void;
 }) {
   const [showAll, setShowAll] = useState(false);
-  const all = usePagedList<Attribution>(
-    showAll && row.actor
-      ? `/attributions${query({ event: eventId, actor: row.actor.id, position: cell.position, includeRetracted: true, limit: 100 })}`
-      : null,
-  );
-  const named = useNamedActors(rollUp && row.actor ? cell.entries : [], row.actor?.id);
+  const all = useCellAttributions(showAll ? { eventId, row, position: cell.position, rollUp } : null);
+  const [shown, setShown] = useState(SHOWN_AT_ONCE);
   const title = `${row.actor?.name ?? 'No one held responsible'}: ${POSITION_LABELS[cell.position] ?? humanize(cell.position)}`;
 
   return (
@@ -243,40 +256,46 @@ function CellEntries({
             <EntryFlags
               entry={entry}
               originText={originLabel(position, entry.originKey)}
-              named={named.get(entry.attributionId)}
+              named={namedOther(row, entry.heldActor)}
             />
             <ClaimSummary claim={entry.claim} />
           </li>
         ))}
       </ol>
       {cell.moreEntries > 0 && !showAll ? (
-        row.actor ? (
-          <button type="button" onClick={() => setShowAll(true)}>
-            Show all {cell.count + cell.retracted} attributions ({cell.moreEntries} more)
-          </button>
-        ) : (
-          <p class="meta">{cell.moreEntries} more not shown.</p>
-        )
+        <button type="button" onClick={() => setShowAll(true)}>
+          Show all {cell.count + cell.retracted} attributions ({cell.moreEntries} more)
+        </button>
       ) : null}
       {showAll ? (
         <>
-          <ProblemNotice problem={all.error} />
           <h4>Every attribution in this cell</h4>
-          <ol class="entries">
-            {all.items.map((a) => (
-              <li key={a.id} class="entry">
-                <p class="flags">
-                  <span class="chip">{humanize(a.role)}</span>
-                  {a.retraction ? <span class="chip retracted">retracted, not counted</span> : null}
-                </p>
-                <ClaimSummary claim={a.claim} />
-              </li>
-            ))}
-          </ol>
-          {all.hasMore ? (
-            <button type="button" onClick={all.more} disabled={all.loading}>
-              More
-            </button>
+          <ProblemNotice problem={all.error} />
+          {all.loading ? <Loading what="the attributions" /> : null}
+          {all.items ? (
+            <>
+              <p class="meta" role="status">
+                {plural(all.items.length, 'attribution')}
+                {rollUp && row.actor ? `, to ${row.actor.name} and the bodies under it` : ''}, oldest first.
+              </p>
+              <ol class="entries">
+                {all.items.slice(0, shown).map((a) => (
+                  <li key={a.id} class="entry">
+                    <p class="flags">
+                      <span class="chip">{humanize(a.role)}</span>
+                      {namedOther(row, a.actor) ? <span class="chip">names {a.actor?.name}</span> : null}
+                      {a.retraction ? <span class="chip retracted">retracted, not counted</span> : null}
+                    </p>
+                    <ClaimSummary claim={a.claim} />
+                  </li>
+                ))}
+              </ol>
+              {all.items.length > shown ? (
+                <button type="button" class="more" onClick={() => setShown((n) => n + SHOWN_AT_ONCE)}>
+                  Show {Math.min(SHOWN_AT_ONCE, all.items.length - shown)} more
+                </button>
+              ) : null}
+            </>
           ) : null}
         </>
       ) : null}
@@ -311,30 +330,86 @@ function EntryFlags({
   );
 }
 
-/**
- * With the roll-up, which actor each attribution itself named (the Mossad, under Israel's row). Read
- * from the attribution records, so that it does not depend on how the board spells it.
- */
-function useNamedActors(entries: readonly BoardEntry[], rowActorId: number | undefined): Map<number, string> {
-  const [names, setNames] = useState(new Map<number, string>());
-  const ids = entries.map((e) => e.attributionId).join(',');
-  useEffect(() => {
-    if (!ids) return;
-    const controller = new AbortController();
-    Promise.all(
-      entries.map((e) =>
-        request<Attribution>(`/attributions/${e.attributionId}`, { signal: controller.signal }).then(
-          (a) => [e.attributionId, a.actor as Attribution['actor'] | null] as const,
-          () => null,
-        ),
-      ),
-    ).then((pairs) => {
-      if (controller.signal.aborted) return;
-      const map = new Map<number, string>();
-      for (const pair of pairs) if (pair?.[1] && pair[1].id !== rowActorId) map.set(pair[0], pair[1].name);
-      setNames(map);
+/** The actor an attribution named when it is not the row's own (with the roll-up, the Mossad on Israel's row). */
+const namedOther = (row: BoardRow, named: ActorRef | null): string | undefined =>
+  named && row.actor && named.id !== row.actor.id ? named.name : undefined;
+
+/** How many attributions "show all" lists before asking to show more. */
+const SHOWN_AT_ONCE = 100;
+
+async function everyPage<T>(path: string, signal: AbortSignal): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: Page<T> = await request(cursor ? `${path}&cursor=${encodeURIComponent(cursor)}` : path, {
+      signal,
     });
+    items.push(...page.data);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return items;
+}
+
+/** An actor and every actor under it (`GET /actors?parent=`, level by level). */
+async function actorAndBodiesUnder(actorId: number, signal: AbortSignal): Promise<number[]> {
+  const seen = new Set([actorId]);
+  let level = [actorId];
+  while (level.length > 0) {
+    const children = await Promise.all(
+      level.map((id) => everyPage<Actor>(`/actors${query({ parent: id, limit: 100 })}`, signal)),
+    );
+    level = children.flat().flatMap((a) => (seen.has(a.id) ? [] : [a.id]));
+    for (const id of level) seen.add(id);
+  }
+  return [...seen];
+}
+
+/**
+ * Every attribution a cell counts, retracted ones included, oldest first: the row's actor's own, or with the
+ * roll-up those to the actor and every body under it (as the board folds them), or for the row naming nobody
+ * those with position `no_attribution`. `GET /attributions` filters on one actor, so a rolled-up cell is one
+ * listing per actor of the subtree.
+ */
+function useCellAttributions(
+  cell: { eventId: number; row: BoardRow; position: BoardCell['position']; rollUp: boolean } | null,
+): { items: Attribution[] | null; error: ApiProblem | null; loading: boolean } {
+  const key = useApiKey();
+  const [state, setState] = useState<{
+    items: Attribution[] | null;
+    error: ApiProblem | null;
+    loading: boolean;
+  }>({ items: null, error: null, loading: false });
+  const eventId = cell?.eventId;
+  const actorId = cell?.row.actor?.id ?? null;
+  const position = cell?.position;
+  const rollUp = cell?.rollUp ?? false;
+  useEffect(() => {
+    if (eventId === undefined || position === undefined) {
+      setState({ items: null, error: null, loading: false });
+      return;
+    }
+    const controller = new AbortController();
+    const { signal } = controller;
+    setState({ items: null, error: null, loading: true });
+    (async () => {
+      const actors =
+        actorId === null ? [undefined] : rollUp ? await actorAndBodiesUnder(actorId, signal) : [actorId];
+      const lists = await Promise.all(
+        actors.map((actor) =>
+          everyPage<Attribution>(
+            `/attributions${query({ event: eventId, actor, position, includeRetracted: true, limit: 100 })}`,
+            signal,
+          ),
+        ),
+      );
+      return lists.flat().sort((a, b) => a.id - b.id);
+    })().then(
+      (items) => setState({ items, error: null, loading: false }),
+      (error: unknown) => {
+        if (!signal.aborted) setState({ items: null, error: toProblem(error), loading: false });
+      },
+    );
     return () => controller.abort();
-  }, [ids, rowActorId]);
-  return names;
+  }, [eventId, actorId, position, rollUp, key]);
+  return state;
 }

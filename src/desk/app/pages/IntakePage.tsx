@@ -5,7 +5,10 @@ import type {
   AcceptCorrections,
   ActorKind,
   ActorRef,
+  AttributionPosition,
   Candidate,
+  CandidateAttribution,
+  CandidateList,
   Claim,
   CreateSource,
   EventRecord,
@@ -21,9 +24,17 @@ import { Loading, ProblemNotice } from '../components/Problem.js';
 import { ScrollRegion } from '../components/ScrollRegion.js';
 import { type Option, SearchBox } from '../components/SearchBox.js';
 import type { MarkRange } from '../lib/codepoints.js';
-import { formatTime } from '../lib/format.js';
+import { formatTime, plural } from '../lib/format.js';
 import { claimHref, href, sourceHref } from '../lib/router.js';
-import { ACTOR_KINDS, humanize, SOURCE_KINDS, STANCE_LABELS, STANCES } from '../lib/vocab.js';
+import {
+  ACTOR_KINDS,
+  ATTRIBUTION_POSITIONS,
+  humanize,
+  POSITION_LABELS,
+  SOURCE_KINDS,
+  STANCE_LABELS,
+  STANCES,
+} from '../lib/vocab.js';
 
 export function IntakePage({
   sourceId,
@@ -256,8 +267,8 @@ const candidateMarks = (
         start: c.quote.start,
         end: c.quote.end,
         tag: {
-          className: `cand-quote ${c.status}${current ? ' current-quote' : ''}`,
-          label: `candidate ${c.id}: quote`,
+          className: `cand-quote ${c.status}${c.confidence < PROPOSED_CONFIDENCE ? ' low' : ''}${current ? ' current-quote' : ''}`,
+          label: `candidate ${c.id}: quote, confidence ${c.confidence.toFixed(2)}`,
           id: `cand-${c.id}`,
           onClick: () => select(c.id),
         },
@@ -279,6 +290,8 @@ function Review({ sourceId, candidateId }: { sourceId: number; candidateId: numb
   const key = useApiKey();
   const source = useResource<Source>(`/sources/${sourceId}`);
   const [includeLow, setIncludeLow] = useState(false);
+  /** What the last run of the extractor answered: pending candidates proposed, and left out as low confidence. */
+  const [run, setRun] = useState<{ proposed: number; low: number } | null>(null);
   const { candidates, setCandidates, replace, problem, loading } = useCandidates(sourceId, includeLow);
   const [filter, setFilter] = useState<StatusFilter>('pending');
   const [currentId, setCurrentId] = useState<number | null>(candidateId);
@@ -288,11 +301,12 @@ function Review({ sourceId, candidateId }: { sourceId: number; candidateId: numb
   }, [candidateId]);
   const textBox = useRef<HTMLElement>(null);
   const extract = useAction(async () => {
-    const result = await request<{ data: Candidate[] }>(`/sources/${sourceId}/candidates`, {
+    const result = await request<CandidateList>(`/sources/${sourceId}/candidates`, {
       method: 'POST',
       body: includeLow ? { minConfidence: 0 } : {},
     });
     setCandidates(result.data);
+    setRun({ proposed: result.data.filter((c) => c.status === 'pending').length, low: result.lowConfidence });
     const first = result.data.find((c) => c.status === 'pending') ?? result.data[0];
     setCurrentId(first?.id ?? null);
     return result;
@@ -382,6 +396,22 @@ function Review({ sourceId, candidateId }: { sourceId: number; candidateId: numb
         </label>
       </div>
       <ProblemNotice problem={extract.error} />
+      <p class="run-result" role="status">
+        {run ? (
+          <>
+            {plural(run.proposed, 'candidate')} to review.
+            {run.low > 0 && !includeLow ? (
+              <>
+                {' '}
+                {run.low} more found at low confidence:{' '}
+                <button type="button" class="link-button" onClick={() => setIncludeLow(true)}>
+                  show them
+                </button>
+              </>
+            ) : null}
+          </>
+        ) : null}
+      </p>
       <p class="shortcuts" id="shortcuts">
         Keys: <kbd>a</kbd> accept · <kbd>r</kbd> reject (type the reason, then Enter) · <kbd>j</kbd> next ·{' '}
         <kbd>k</kbd> previous
@@ -418,6 +448,10 @@ function Review({ sourceId, candidateId }: { sourceId: number; candidateId: numb
                     onClick={() => select(c.id)}
                   >
                     <span class={`chip status-${c.status}`}>{c.status}</span>{' '}
+                    <span class={c.confidence < PROPOSED_CONFIDENCE ? 'confidence low' : 'confidence'}>
+                      <span class="visually-hidden">confidence </span>
+                      {c.confidence.toFixed(2)}
+                    </span>{' '}
                     {c.speaker.actor?.name ?? c.speaker.text}:{' '}
                     {c.quote.exact.length > 90 ? `${c.quote.exact.slice(0, 89)}…` : c.quote.exact}
                   </button>
@@ -482,27 +516,61 @@ const searchEvents = async (text: string, signal: AbortSignal) => {
   );
 };
 
-/** An alternative in the contract's `alternatives[]`: an actor, or an object holding one. */
-function alternativeActor(alternative: unknown): ActorRef | null {
-  if (!alternative || typeof alternative !== 'object') return null;
-  const a = alternative as { actor?: unknown; id?: unknown; name?: unknown; kind?: unknown };
-  if (a.actor) return alternativeActor(a.actor);
-  if (typeof a.id === 'number' && typeof a.name === 'string') {
-    return { id: a.id, name: a.name, kind: (typeof a.kind === 'string' ? a.kind : 'group') as ActorKind };
-  }
-  return null;
+const relayName = (r: Candidate['reportedVia'][number]) => r.actor?.name ?? `“${r.text}” (not a known actor)`;
+
+type HeldActor = { id: number; name: string };
+
+/** One relay of the proposed chain as the reviewer leaves it: kept or left out, its actor picked or corrected. */
+interface RelayDraft {
+  proposed: Candidate['reportedVia'][number];
+  keep: boolean;
+  actor: Option<HeldActor> | null;
 }
 
-const viaName = (via: unknown): string => {
-  if (typeof via === 'string') return via;
-  if (via && typeof via === 'object') {
-    const v = via as { name?: unknown; text?: unknown; actor?: { name?: unknown } | null };
-    if (typeof v.actor?.name === 'string') return v.actor.name;
-    if (typeof v.name === 'string') return v.name;
-    if (typeof v.text === 'string') return v.text;
-  }
-  return '?';
+const relayDraftOf = (r: Candidate['reportedVia'][number]): RelayDraft => ({
+  proposed: r,
+  keep: true,
+  actor: r.actor ? { key: `actor:${r.actor.id}`, label: r.actor.name, value: r.actor } : null,
+});
+
+const searchHeldActors = async (text: string, signal: AbortSignal) => {
+  const page = await request<Page<ActorRef>>(`/actors${query({ q: text, limit: 8 })}`, { signal });
+  return page.data.map(
+    (a): Option<HeldActor> => ({
+      key: `actor:${a.id}`,
+      label: a.name,
+      hint: humanize(a.kind),
+      value: { id: a.id, name: a.name },
+    }),
+  );
 };
+
+/** One proposed attribution as the reviewer leaves it: filed or dropped, its actor and position corrected. */
+interface AttributionDraft {
+  proposed: CandidateAttribution;
+  keep: boolean;
+  actor: Option<HeldActor> | null;
+  position: AttributionPosition;
+}
+
+const draftOf = (a: CandidateAttribution): AttributionDraft => ({
+  proposed: a,
+  keep: true,
+  actor: a.actor ? { key: `actor:${a.actor.id}`, label: a.actor.name, value: a.actor } : null,
+  position: a.position,
+});
+
+/** The signals a candidate's confidence is made of, in words. */
+function signalWords(s: Candidate['signals']): string[] {
+  const yes = (b: boolean) => (b ? 'yes' : 'no');
+  return [
+    `share of the source’s subject: ${s.subject.toFixed(2)}`,
+    `about the incident: ${yes(s.incident)}`,
+    `holds someone responsible, denies or declines: ${yes(s.responsibility)}`,
+    `concerns the actor the source holds responsible: ${yes(s.suspect)}`,
+    `in another time or story: ${s.otherTime ? 'yes (× 0.4)' : 'no'}`,
+  ];
+}
 
 function initialClaimant(c: Candidate): Option<ClaimantChoice> | null {
   if (c.speaker.actor) return actorOption(c.speaker.actor);
@@ -528,6 +596,8 @@ function CandidateForm({
   const [stance, setStance] = useState<Stance>(candidate.stance);
   const [event, setEvent] = useState<Option<number> | null>(lastEvent);
   const [text, setText] = useState(candidate.text);
+  const [drafts, setDrafts] = useState(() => candidate.attributions.map(draftOf));
+  const [relays, setRelays] = useState(() => candidate.reportedVia.map(relayDraftOf));
   const [reason, setReason] = useState('');
   const reasonInput = useRef<HTMLInputElement>(null);
   const pending = candidate.status === 'pending';
@@ -538,6 +608,21 @@ function CandidateForm({
     if (claimant?.value.type === 'new')
       body.createClaimant = { name: claimant.value.name, kind: claimant.value.kind };
     if (event) body.eventId = event.value;
+    // A relay kept without an actor is left to the server, which names it in its problem.
+    const keptRelays = relays.filter((r) => r.keep);
+    if (candidate.reportedVia.length > 0 && keptRelays.every((r) => r.actor)) {
+      body.reportedViaIds = keptRelays.map((r) => r.actor?.value.id as number);
+    }
+    // What the form shows is what is filed: the attributions kept, as corrected (none: `[]`).
+    if (candidate.attributions.length > 0) {
+      body.attributions = drafts
+        .filter((d) => d.keep)
+        .map((d) => ({
+          actorId: d.position === 'no_attribution' ? null : (d.actor?.value.id ?? null),
+          position: d.position,
+          role: d.proposed.role,
+        }));
+    }
     const claim = await request<Claim>(`/candidates/${candidate.id}/accept`, { method: 'POST', body });
     onDecided({ ...candidate, status: 'accepted', claimId: claim.id });
     return claim;
@@ -568,10 +653,9 @@ function CandidateForm({
     return () => document.removeEventListener('keydown', onKey);
   });
 
-  const alternatives = candidate.speaker.alternatives.flatMap((a) => {
-    const actor = alternativeActor(a);
-    return actor ? [actorOption(actor)] : [];
-  });
+  const alternatives = candidate.speaker.alternatives.map((a) =>
+    actorOption({ id: a.id, name: a.name, kind: a.kind }),
+  );
 
   return (
     <article class="cand-form" aria-labelledby="cand-form-heading">
@@ -593,20 +677,35 @@ function CandidateForm({
         <dd>
           “{candidate.cue.text}” · {humanize(candidate.modality)} · rule <code>{candidate.rule}</code>
         </dd>
-        {candidate.reportedVia.length > 0 ? (
+        {!pending && candidate.reportedVia.length > 0 ? (
           <>
             <dt>Reported via</dt>
-            <dd>{candidate.reportedVia.map(viaName).join(' → ')}</dd>
+            <dd>{candidate.reportedVia.map(relayName).join(' → ')}</dd>
           </>
         ) : null}
-        {candidate.attributions.length > 0 ? (
+        <dt>Confidence</dt>
+        <dd>
+          <strong>{candidate.confidence.toFixed(2)}</strong>
+          {candidate.confidence < PROPOSED_CONFIDENCE ? ' (low: not proposed by default)' : ''}: speaker{' '}
+          {candidate.signals.speaker.toFixed(2)} × story {candidate.signals.story.toFixed(2)}
+          {candidate.signals.otherTime ? ' × 0.4' : ''}
+        </dd>
+        <dt>Signals</dt>
+        <dd>
+          <ul class="signals" aria-label="Signals">
+            {signalWords(candidate.signals).map((w) => (
+              <li key={w}>{w}</li>
+            ))}
+          </ul>
+        </dd>
+        {!pending && candidate.attributions.length > 0 ? (
           <>
-            <dt>Holds responsible</dt>
+            <dt>Proposed attributions</dt>
             <dd>
               {candidate.attributions
                 .map(
                   (a) =>
-                    `${a.actor?.name ?? `“${a.actorText}” (not resolved)`}: ${humanize(a.position)}, ${humanize(a.role)}`,
+                    `${a.actor?.name ?? (a.actorText ? `“${a.actorText}”` : 'no one')}: ${POSITION_LABELS[a.position]}, ${humanize(a.role)}`,
                 )
                 .join('; ')}
             </dd>
@@ -706,6 +805,18 @@ function CandidateForm({
               }}
               search={searchEvents}
             />
+            {relays.length > 0 ? (
+              <RelayDrafts
+                relays={relays}
+                onChange={(i, relay) => setRelays((list) => list.map((r, j) => (j === i ? relay : r)))}
+              />
+            ) : null}
+            {drafts.length > 0 ? (
+              <AttributionDrafts
+                drafts={drafts}
+                onChange={(i, draft) => setDrafts((list) => list.map((d, j) => (j === i ? draft : d)))}
+              />
+            ) : null}
             <label for="cand-text">Claim, restated</label>
             <textarea id="cand-text" rows={3} value={text} onInput={(e) => setText(e.currentTarget.value)} />
             <div class="inline">
@@ -750,5 +861,127 @@ function CandidateForm({
         </button>
       </div>
     </article>
+  );
+}
+
+/** The attributions accepting files with the claim (under the event above): each kept or dropped, corrected. */
+function AttributionDrafts({
+  drafts,
+  onChange,
+}: {
+  drafts: AttributionDraft[];
+  onChange: (index: number, draft: AttributionDraft) => void;
+}) {
+  const kept = drafts.filter((d) => d.keep).length;
+  return (
+    <fieldset class="attr-drafts">
+      <legend>
+        Attributions to file ({kept} of {drafts.length})
+      </legend>
+      <ul class="attr-list">
+        {drafts.map((d, i) => {
+          const n = i + 1;
+          const words = d.proposed.actorText ? `the text: “${d.proposed.actorText}”` : null;
+          const named = d.position !== 'no_attribution';
+          return (
+            <li key={`${i}:${d.proposed.actorText}`} class={d.keep ? 'attr-draft' : 'attr-draft dropped'}>
+              <label class="check">
+                <input
+                  type="checkbox"
+                  checked={d.keep}
+                  onChange={(e) => onChange(i, { ...d, keep: e.currentTarget.checked })}
+                />{' '}
+                File attribution {n}:{' '}
+                <strong>{named ? (d.actor?.label ?? 'an actor not yet known') : 'no one'}</strong>,{' '}
+                {POSITION_LABELS[d.position].toLowerCase()} ({humanize(d.proposed.role)})
+                {words ? (
+                  <>
+                    {' '}
+                    <span class="kind">{words}</span>
+                  </>
+                ) : null}
+              </label>
+              {d.keep ? (
+                <div class="attr-fields">
+                  <label for={`attr-${n}-position`}>Position (attribution {n})</label>
+                  <select
+                    id={`attr-${n}-position`}
+                    value={d.position}
+                    onChange={(e) =>
+                      onChange(i, { ...d, position: e.currentTarget.value as AttributionPosition })
+                    }
+                  >
+                    {ATTRIBUTION_POSITIONS.map((p) => (
+                      <option key={p} value={p}>
+                        {POSITION_LABELS[p]}
+                      </option>
+                    ))}
+                  </select>
+                  {named ? (
+                    <SearchBox<HeldActor>
+                      id={`attr-${n}-actor`}
+                      label={`Held responsible (attribution ${n})`}
+                      selected={d.actor}
+                      onSelect={(actor) => onChange(i, { ...d, actor })}
+                      search={searchHeldActors}
+                    />
+                  ) : null}
+                  {named && !d.actor ? (
+                    <p class="hint">Pick the actor held responsible, or leave this attribution out.</p>
+                  ) : null}
+                </div>
+              ) : null}
+            </li>
+          );
+        })}
+      </ul>
+    </fieldset>
+  );
+}
+
+/** The chain the claim is filed with (claimant side first): each relay kept or left out, its actor picked. */
+function RelayDrafts({
+  relays,
+  onChange,
+}: {
+  relays: RelayDraft[];
+  onChange: (index: number, relay: RelayDraft) => void;
+}) {
+  return (
+    <fieldset class="attr-drafts">
+      <legend>
+        Reported via ({relays.filter((r) => r.keep).length} of {relays.length})
+      </legend>
+      <ul class="attr-list">
+        {relays.map((r, i) => {
+          const n = i + 1;
+          return (
+            <li key={`${i}:${r.proposed.start}`} class={r.keep ? 'attr-draft' : 'attr-draft dropped'}>
+              <label class="check">
+                <input
+                  type="checkbox"
+                  checked={r.keep}
+                  onChange={(e) => onChange(i, { ...r, keep: e.currentTarget.checked })}
+                />{' '}
+                Relay {n}: <strong>{r.actor?.label ?? 'an actor not yet known'}</strong>{' '}
+                <span class="kind">the text: “{r.proposed.text}”</span>
+              </label>
+              {r.keep ? (
+                <div class="attr-fields">
+                  <SearchBox<HeldActor>
+                    id={`relay-${n}-actor`}
+                    label={`Relay ${n}`}
+                    selected={r.actor}
+                    onSelect={(actor) => onChange(i, { ...r, actor })}
+                    search={searchHeldActors}
+                  />
+                  {!r.actor ? <p class="hint">Pick the outlet or channel, or leave this relay out.</p> : null}
+                </div>
+              ) : null}
+            </li>
+          );
+        })}
+      </ul>
+    </fieldset>
   );
 }

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { type ApiProblem, query, request, toProblem } from '../api/client.js';
 import { useApiKey } from '../api/hooks.js';
-import type { Page, TimelineEntry } from '../api/types.js';
+import type { Appearance, Page, TimelineEntry } from '../api/types.js';
 import { StanceChip } from '../components/common.js';
 import { Loading, ProblemNotice } from '../components/Problem.js';
 import { ScrollRegion } from '../components/ScrollRegion.js';
@@ -29,7 +29,7 @@ function useTimeline(eventId: number, includeSubevents: boolean) {
       let cursor: string | null = null;
       do {
         const page: Page<TimelineEntry> = await request(
-          `/events/${eventId}/timeline${query({ limit: 100, includeSubevents, cursor })}`,
+          `/events/${eventId}/timeline${query({ limit: 100, includeSubevents, groupRepeats: true, cursor })}`,
           { signal: controller.signal },
         );
         entries.push(...page.data);
@@ -48,8 +48,19 @@ function useTimeline(eventId: number, includeSubevents: boolean) {
   return state;
 }
 
+const VIA_LABELS: Record<Appearance['via'], string> = {
+  copy: 'a copy of the source',
+  repeats: 'linked as a repeat',
+};
+
+const appearanceText = (a: Appearance) =>
+  `${a.source.title} (${formatTime(a.at, a.precision)}, ${VIA_LABELS[a.via]})`;
+
 const describe = (g: TimelineGroup) =>
-  `${g.claim.claimant?.name ?? `Own voice of ${g.claim.source.title}`}, ${STANCE_LABELS[g.stance]}, ${formatTime(g.at, g.precision)}: ${g.claim.text}${g.entries.length > 1 ? ` (${g.entries.length} copies)` : ''}`;
+  `${g.claim.claimant?.name ?? `Own voice of ${g.claim.source.title}`}, ${STANCE_LABELS[g.stance]}, ${formatTime(g.at, g.precision)}: ${g.claim.text}` +
+  (g.appearances.length > 0
+    ? ` Appeared in ${g.count} places; also in: ${g.appearances.map(appearanceText).join('; ')}.`
+    : '');
 
 export function Timeline({ eventId }: { eventId: number }) {
   const [includeSubevents, setIncludeSubevents] = useState(false);
@@ -75,7 +86,8 @@ export function Timeline({ eventId }: { eventId: number }) {
         <figure class="chart">
           <figcaption id="timeline-caption">
             {plural(groups.length, 'statement')} by {plural(rows.length, 'speaker')}: time across, speakers
-            down, stance as colour; times in UTC; a number on a mark counts the copies that repeat it
+            down, stance as colour; times in UTC; a statement one origin repeated (in copies of a source, or
+            linked as a repeat) is one mark at its earliest time, with the number of places it appeared in
             {timeline.truncated ? ` (the first ${MAX_ENTRIES} entries)` : ''}.
           </figcaption>
           <ul class="legend" aria-label="Stance colours">
@@ -157,12 +169,12 @@ export function Timeline({ eventId }: { eventId: number }) {
                   <circle
                     cx={m.x}
                     cy={m.y}
-                    r={m.group.entries.length > 1 ? 9 : 6}
+                    r={m.group.count > 1 ? 9 : 6}
                     fill={STANCE_COLOURS[m.group.stance]}
                   />
-                  {m.group.entries.length > 1 ? (
+                  {m.group.count > 1 ? (
                     <text x={m.x} y={m.y + 4} class="copies" text-anchor="middle">
-                      {m.group.entries.length}
+                      {m.group.count}
                     </text>
                   ) : null}
                 </a>
@@ -180,14 +192,14 @@ export function Timeline({ eventId }: { eventId: number }) {
                 <time dateTime={g.at ?? undefined}>{formatTime(g.at, g.precision)}</time>{' '}
                 <strong>{g.claim.claimant?.name ?? 'Own voice'}</strong> <StanceChip stance={g.stance} />{' '}
                 <a href={claimHref(g.claim.id)}>{g.claim.text}</a>
-                {g.entries.length > 1 ? (
+                {g.appearances.length > 0 ? (
                   <p class="meta">
-                    Also in:{' '}
-                    {g.entries.slice(1).map((e, i) => (
-                      <span key={e.claim.id}>
+                    Also appeared in:{' '}
+                    {g.appearances.map((a, i) => (
+                      <span key={a.claimId}>
                         {i > 0 ? '; ' : ''}
-                        <a href={claimHref(e.claim.id)}>{e.claim.source.title}</a> (
-                        {formatTime(e.at, e.precision)})
+                        <a href={claimHref(a.claimId)}>{a.source.title}</a> ({formatTime(a.at, a.precision)},{' '}
+                        {VIA_LABELS[a.via]})
                       </span>
                     ))}
                   </p>
