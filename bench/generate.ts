@@ -68,6 +68,7 @@ import {
 } from '../src/db/schema.js';
 import type { QuoteInput } from '../src/domain/quote-anchor.js';
 import { gradeColumns } from '../src/lib/grades.js';
+import { identifiableOf } from '../src/modules/actors/actors.repository.js';
 import { CreateActorBody } from '../src/modules/actors/actors.schemas.js';
 import { CreateAttributionBody } from '../src/modules/attributions/attributions.schemas.js';
 import { CreateClaimLinkBody } from '../src/modules/claim-links/claim-links.schemas.js';
@@ -335,6 +336,7 @@ async function generate(sqlite: ReturnType<typeof openDatabase>['$client']): Pro
     'parentId',
     'description',
     'wikidataId',
+    'identifiable',
     'searchText',
     'reliabilityGrade',
     'reliabilityGradedBy',
@@ -453,6 +455,8 @@ async function generate(sqlite: ReturnType<typeof openDatabase>['$client']): Pro
       parentId: body.parentId ?? null,
       description: body.description ?? null,
       wikidataId: body.wikidataId ?? null,
+      // As the actors repository decides it: every kind but `group` is identifiable; a group only if marked.
+      identifiable: identifiableOf(body.kind, body.identifiable, undefined),
       // As the actors repository computes it: name and aliases, one per line, lower-cased.
       searchText: [body.name, ...aliases].join('\n').toLowerCase(),
       reliabilityGrade: grade?.grade ?? null,
