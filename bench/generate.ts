@@ -35,11 +35,13 @@
  * No audit records are written: this is benchmark data, not a history of edits, and the audit log is not
  * what the benchmark reads.
  *
- * The search index: with --fts rebuild (the default) the migration's search_index triggers are dropped for
- * the import, the index is filled once at the end with the migration's rowid encoding (claim id*4 -> text,
- * *4+1 -> quote, source id*4+2 -> title||char(10)||text), and the triggers are recreated from their saved
- * SQL, byte for byte; counts, a few rowids and FTS5's own integrity-check are verified. It uses about 30%
- * less CPU than --fts triggers, which keeps the triggers and fills the index row by row (same result).
+ * The search index: with --fts rebuild (the default) the search index's triggers (migration 0004: search_docs,
+ * search_index, actor_names) are dropped for the import, the index is filled once at the end by the service's
+ * own rebuildSearchIndex() (src/modules/search/search.index.ts, tested against the triggers), and the triggers
+ * are recreated from their saved SQL, byte for byte. The rebuild numbers index rows by created_at and the
+ * triggers by insertion order; records go in in created_at order (checked), so both give the same rows.
+ * Counts, a few rows and FTS5's own integrity-check are verified. --fts triggers keeps the triggers and fills
+ * the index row by row (the same rows, in more segments, merged into one at the end as the rebuild leaves it).
  * The end of the run prints totals, timings, rows/s, file size, integrity_check (quick_check above 200,000
  * claims), ANALYZE (run so the planner has statistics) and the distribution: busiest actor, largest event.
  *
@@ -66,6 +68,7 @@ import {
 } from '../src/db/schema.js';
 import type { QuoteInput } from '../src/domain/quote-anchor.js';
 import { gradeColumns } from '../src/lib/grades.js';
+import { identifiableOf } from '../src/modules/actors/actors.repository.js';
 import { CreateActorBody } from '../src/modules/actors/actors.schemas.js';
 import { CreateAttributionBody } from '../src/modules/attributions/attributions.schemas.js';
 import { CreateClaimLinkBody } from '../src/modules/claim-links/claim-links.schemas.js';
@@ -91,7 +94,8 @@ import { instantText, type PlannedEvent, planEvents } from './lib/events.js';
 import { bytes, duration, fmt, Progress } from './lib/progress.js';
 import { at, Quota, Rng, WeightedSampler, zipfWeights } from './lib/rng.js';
 import {
-  checkSearchEncoding,
+  checkCreationOrder,
+  checkSearchLayout,
   dropSearchTriggers,
   rebuildSearchIndex,
   searchIndexIsKnown,
@@ -332,6 +336,7 @@ async function generate(sqlite: ReturnType<typeof openDatabase>['$client']): Pro
     'parentId',
     'description',
     'wikidataId',
+    'identifiable',
     'searchText',
     'reliabilityGrade',
     'reliabilityGradedBy',
@@ -417,11 +422,11 @@ async function generate(sqlite: ReturnType<typeof openDatabase>['$client']): Pro
     'updatedAt',
   ]);
 
-  // The one-pass rebuild writes migration 0001's encoding; if a later migration has changed the search
+  // The one-pass rebuild writes migration 0004's layout; if a later migration has changed the search
   // triggers, they fill the index themselves as rows go in (same result as the API's writes, slower).
   const knownIndex = searchIndexIsKnown(sqlite);
   if (FTS_REBUILD && !knownIndex) {
-    console.log("  the search triggers are not migration 0001's: the index is filled by them, row by row");
+    console.log("  the search triggers are not migration 0004's: the index is filled by them, row by row");
   }
   const searchTriggers = FTS_REBUILD && knownIndex ? dropSearchTriggers(sqlite) : null;
   const batch = new Batcher(sqlite, BATCH);
@@ -450,6 +455,8 @@ async function generate(sqlite: ReturnType<typeof openDatabase>['$client']): Pro
       parentId: body.parentId ?? null,
       description: body.description ?? null,
       wikidataId: body.wikidataId ?? null,
+      // As the actors repository decides it: every kind but `group` is identifiable; a group only if marked.
+      identifiable: identifiableOf(body.kind, body.identifiable, undefined),
       // As the actors repository computes it: name and aliases, one per line, lower-cased.
       searchText: [body.name, ...aliases].join('\n').toLowerCase(),
       reliabilityGrade: grade?.grade ?? null,
@@ -1069,11 +1076,17 @@ async function generate(sqlite: ReturnType<typeof openDatabase>['$client']): Pro
 
   let ftsMs = 0;
   if (searchTriggers) {
+    checkCreationOrder(sqlite);
     phase = performance.now();
     console.log('  rebuilding the search index ...');
     rebuildSearchIndex(sqlite, searchTriggers);
     ftsMs = performance.now() - phase;
     console.log(`  search index rebuilt in ${duration(ftsMs)}`);
+  } else {
+    // The triggers left a segment per batch or so: one, as a rebuild (and migration 0004) leaves the index.
+    phase = performance.now();
+    sqlite.exec("INSERT INTO search_index (search_index) VALUES ('optimize')");
+    ftsMs = performance.now() - phase;
   }
 
   // ---- epilogue: statistics for the planner, checks, back to WAL
@@ -1095,7 +1108,9 @@ async function generate(sqlite: ReturnType<typeof openDatabase>['$client']): Pro
   const tableCount = (t: string) => count(sqlite, `SELECT count(*) FROM "${t}"`);
   const ftsRows = count(sqlite, 'SELECT count(*) FROM search_index');
   const expectedFts = 2 * tableCount('claims') + tableCount('sources');
-  if (knownIndex) checkSearchEncoding(sqlite, tableCount('claims'), tableCount('sources'));
+  if (knownIndex) {
+    checkSearchLayout(sqlite, tableCount('claims'), tableCount('sources'), tableCount('actors'));
+  }
   phase = performance.now();
   // FTS5's own check: the inverted index agrees with the stored rows (raises an error if not).
   sqlite.exec("INSERT INTO search_index(search_index) VALUES ('integrity-check')");
@@ -1125,7 +1140,9 @@ async function generate(sqlite: ReturnType<typeof openDatabase>['$client']): Pro
     )} claims/s), ANALYZE ${duration(analyzeMs)}, ${full ? 'integrity_check' : 'quick_check'} ${duration(
       checkMs,
     )}, foreign_key_check ${duration(fkMs)}, FTS integrity-check ${duration(ftsCheckMs)}${
-      searchTriggers ? `, search index rebuild ${duration(ftsMs)}` : ''
+      searchTriggers
+        ? `, search index rebuild ${duration(ftsMs)}`
+        : `, search index optimize ${duration(ftsMs)}`
     }; ${fmt(totalRows)} rows in ${duration(elapsed)} overall (${fmt((totalRows * 1000) / elapsed)} rows/s)`,
   );
   // For the benchmark's import comparison (bench/lib-run/bulk.ts), in milliseconds.

@@ -474,9 +474,8 @@ try {
       let note = '';
       const first = await firstRequests(api, s.path, limit, limitPath);
       if (s.id.startsWith('search')) {
-        // The limit reads the page in the order the API answered in (newest first, or ranked).
-        const ids = (first.api as Hits).data.map((h) => h.claim?.id ?? 0);
-        const newest = ids.length > 1 && ids.every((id, i) => i === 0 || id <= (ids[i - 1] as number));
+        // The limit reads the page in the order the API answered in (newest first by default, or ranked).
+        const newest = (first.api as { order?: string }).order !== 'relevance';
         limitPath = `${s.path}&order=${newest ? 'newest' : 'relevance'}`;
         const again = await firstRequests(api, s.path, limit, limitPath);
         const same = hitKey(again.api as Hits) === hitKey(again.limit as Hits);

@@ -53,6 +53,8 @@ export function startCheckpointer(
   const worker = new Worker(WORKER, {
     eval: true,
     workerData: { driver, path, everyMs: options.everyMs ?? 200 },
+    // It allocates next to nothing: a young generation of the default size (tens of MB) would only hold memory.
+    resourceLimits: { maxYoungGenerationSizeMb: 1 },
   });
   worker.unref();
   let stopped = false;

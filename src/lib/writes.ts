@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { problem } from '../errors.js';
 
@@ -9,7 +9,8 @@ export function etagOf(representation: unknown): string {
 
 /** The ETag of a representation already serialized (as sent), so that it is serialized once. */
 export function etagOfJson(json: string): string {
-  return `"${createHash('sha256').update(json).digest('base64url').slice(0, 27)}"`;
+  // The one-shot hash: no Hash object per response.
+  return `"${hash('sha256', json, 'base64url').slice(0, 27)}"`;
 }
 
 /**

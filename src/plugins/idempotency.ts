@@ -1,7 +1,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type {
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  onSendHookHandler,
+  preHandlerHookHandler,
+} from 'fastify';
 import fp from 'fastify-plugin';
 import { z } from 'zod';
 import { idempotencyRecords } from '../db/schema.js';
@@ -70,19 +76,6 @@ export const idempotencyPlugin = fp(
 
     app.decorateRequest('idempotency', null);
 
-    app.addHook('onRoute', (route) => {
-      const methods = Array.isArray(route.method) ? route.method : [route.method];
-      if (!methods.includes('POST') || route.schema?.hide) return;
-      route.schema ??= {};
-      const schema = route.schema;
-      const headers = schema.headers;
-      if (headers === undefined) schema.headers = z.object({ 'idempotency-key': idempotencyKeyHeader });
-      else if (headers instanceof z.ZodObject)
-        schema.headers = headers.extend({ 'idempotency-key': idempotencyKeyHeader });
-      if (!String(schema.description ?? '').includes('Idempotency-Key'))
-        schema.description = `${schema.description ?? ''} ${IDEMPOTENCY_DOC}`.trim();
-    });
-
     const find = (principal: string, key: string) =>
       app.db
         .select()
@@ -90,8 +83,42 @@ export const idempotencyPlugin = fp(
         .where(and(eq(idempotencyRecords.principal, principal), eq(idempotencyRecords.key, key)))
         .get();
 
+    app.decorate('idempotency', {
+      bind<T>(work: () => T): () => T {
+        const pending = context.getStore()?.idempotency;
+        if (!pending || pending.reserved) return work;
+        return () => {
+          const taken = app.db
+            .insert(idempotencyRecords)
+            .values({
+              key: pending.key,
+              principal: pending.principal,
+              method: 'POST',
+              path: pending.path,
+              bodyHash: pending.bodyHash,
+              status: PENDING,
+              body: '',
+              createdAt: nowIso(),
+            })
+            .onConflictDoNothing()
+            .run();
+          if (taken.changes === 0) {
+            throw problem(
+              'IDEMPOTENCY_KEY_IN_USE',
+              'Another request with this Idempotency-Key was handled meanwhile; retry to get its response.',
+              keyField('/idempotency-key', 'Used by a concurrent request'),
+              { 'retry-after': '1' },
+            );
+          }
+          const result = work();
+          pending.reserved = true;
+          return result;
+        };
+      },
+    });
+
     // After body parsing and validation: the body is part of what a key stands for.
-    app.addHook('preHandler', (request, reply, done) => {
+    const preHandler: preHandlerHookHandler = (request, reply, done) => {
       const key = request.headers['idempotency-key'];
       // Only requests with a key enter the async context (on Node 20 it costs every promise a little).
       if (request.method !== 'POST' || key === undefined) return done();
@@ -144,50 +171,32 @@ export const idempotencyPlugin = fp(
       request.idempotency = { key, principal, path, bodyHash, reserved: false };
       inFlight.add(`${principal}\n${key}`);
       context.run(request, done);
-    });
-
-    app.decorate('idempotency', {
-      bind<T>(work: () => T): () => T {
-        const pending = context.getStore()?.idempotency;
-        if (!pending || pending.reserved) return work;
-        return () => {
-          const taken = app.db
-            .insert(idempotencyRecords)
-            .values({
-              key: pending.key,
-              principal: pending.principal,
-              method: 'POST',
-              path: pending.path,
-              bodyHash: pending.bodyHash,
-              status: PENDING,
-              body: '',
-              createdAt: nowIso(),
-            })
-            .onConflictDoNothing()
-            .run();
-          if (taken.changes === 0) {
-            throw problem(
-              'IDEMPOTENCY_KEY_IN_USE',
-              'Another request with this Idempotency-Key was handled meanwhile; retry to get its response.',
-              keyField('/idempotency-key', 'Used by a concurrent request'),
-              { 'retry-after': '1' },
-            );
-          }
-          const result = work();
-          pending.reserved = true;
-          return result;
-        };
-      },
-    });
+    };
 
     // The response, once known, completes the key: stored for replay. A write that failed before its commit
     // left no reservation (rolled back with it), and its error is not stored: a retry runs again.
-    app.addHook('onSend', (request, reply, payload, done) => {
+    const onSend: onSendHookHandler = (request, reply, payload, done) => {
       if (!request.idempotency) return done(null, payload);
       storeResponse(request, reply, payload).then(
         () => done(null, payload),
         (err) => done(err),
       );
+    };
+
+    app.addHook('onRoute', (route) => {
+      const methods = Array.isArray(route.method) ? route.method : [route.method];
+      if (!methods.includes('POST') || route.schema?.hide) return;
+      route.schema ??= {};
+      const schema = route.schema;
+      const headers = schema.headers;
+      if (headers === undefined) schema.headers = z.object({ 'idempotency-key': idempotencyKeyHeader });
+      else if (headers instanceof z.ZodObject)
+        schema.headers = headers.extend({ 'idempotency-key': idempotencyKeyHeader });
+      if (!String(schema.description ?? '').includes('Idempotency-Key'))
+        schema.description = `${schema.description ?? ''} ${IDEMPOTENCY_DOC}`.trim();
+      // Hooks of the POST routes only (after the route's own): reads never run them.
+      route.preHandler = [...(route.preHandler === undefined ? [] : [route.preHandler].flat()), preHandler];
+      route.onSend = [...(route.onSend === undefined ? [] : [route.onSend].flat()), onSend];
     });
 
     async function storeResponse(request: FastifyRequest, reply: FastifyReply, payload: unknown) {

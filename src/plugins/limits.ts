@@ -1,8 +1,8 @@
 import cors from '@fastify/cors';
-import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { problem } from '../errors.js';
+import { createRateWindows, spokenDuration } from '../lib/rate-window.js';
 import { createKeysService, principalOfRequest } from '../modules/keys/keys.service.js';
 import { securityHeadersPlugin } from './security-headers.js';
 
@@ -37,24 +37,28 @@ export const limitsPlugin = fp(
     });
 
     // Headers first, so that 429s carry them too. Then one app-level onRequest hook, added before the
-    // auth plugin's, so that every request is counted before anything can reject it: failed key
-    // guesses, 404s and problem pages included. (Per-route limiting, the plugin's default, runs after
-    // app-level hooks and never sees rejected requests.)
-    await app.register(rateLimit, {
-      global: false,
-      max: opts.rateLimitMax,
-      timeWindow: opts.rateLimitWindowMs,
-      keyGenerator: (request) => {
-        const { principal } = principalOfRequest(request, keys);
-        return principal ? `key:${principal.keyId}` : `ip:${request.ip}`;
-      },
-      errorResponseBuilder: (_request, context) =>
+    // auth plugin's, so that every request is counted before anything can reject it: failed key guesses,
+    // 404s and problem pages included. A fixed window per API key, or per address without a valid key, counted
+    // synchronously (the @fastify/rate-limit plugin this replaces cost a request about four promises, a tenth of
+    // the time of serving one claim), with the same headers and answers.
+    const windows = createRateWindows({ max: opts.rateLimitMax, windowMs: opts.rateLimitWindowMs });
+    const limit = String(opts.rateLimitMax);
+    app.addHook('onRequest', (request, reply, done) => {
+      const { principal } = principalOfRequest(request, keys);
+      const { current, ttlMs } = windows.hit(principal ? `key:${principal.keyId}` : `ip:${request.ip}`);
+      const reset = String(Math.ceil(ttlMs / 1000));
+      reply.header('x-ratelimit-limit', limit);
+      reply.header('x-ratelimit-remaining', String(Math.max(0, opts.rateLimitMax - current)));
+      reply.header('x-ratelimit-reset', reset);
+      if (current <= opts.rateLimitMax) return done();
+      reply.header('retry-after', reset);
+      done(
         problem(
           'RATE_LIMITED',
-          `Rate limit of ${context.max} requests per ${context.after} reached; retry later.`,
+          `Rate limit of ${opts.rateLimitMax} requests per ${spokenDuration(Math.ceil(ttlMs / 1000) * 1000)} reached; retry later.`,
         ),
+      );
     });
-    app.addHook('onRequest', app.rateLimit());
   },
   { name: 'limits', dependencies: ['db'] },
 );

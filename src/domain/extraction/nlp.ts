@@ -1,5 +1,5 @@
-import model from 'wink-eng-lite-web-model';
-import winkNLP, { type ItemSentence, type ItemToken, type WinkMethods } from 'wink-nlp';
+import { createRequire } from 'node:module';
+import type { ItemSentence, ItemToken, WinkMethods } from 'wink-nlp';
 
 /** A token with its place in the source text (UTF-16 offsets, `end` exclusive). */
 export interface Token {
@@ -28,9 +28,15 @@ export interface Paragraph {
 }
 
 let instance: WinkMethods | undefined;
-// The model ships inside the npm package; reading it once costs about half a second, so it is read on first use.
+// The model ships inside the npm package; loading it costs about half a second and 35 MB of memory, so the
+// library and the model are loaded on first use, not when the service starts (most never extract candidates).
 function nlp(): WinkMethods {
-  instance ??= winkNLP(model, ['sbd', 'pos']);
+  if (instance === undefined) {
+    const require = createRequire(import.meta.url);
+    const winkNLP = require('wink-nlp') as typeof import('wink-nlp').default;
+    const model = require('wink-eng-lite-web-model') as typeof import('wink-eng-lite-web-model').default;
+    instance = winkNLP(model, ['sbd', 'pos']);
+  }
   return instance;
 }
 

@@ -36,7 +36,7 @@ function reliabilityColumns(input: ActorPatch['reliability']) {
  * Every kind but `group` is one identifiable body; a group is unnamed unless marked identifiable (and becomes
  * unnamed again when its kind is changed to `group` without saying).
  */
-function identifiableOf(
+export function identifiableOf(
   kind: Actor['kind'],
   wanted: boolean | undefined,
   current: boolean | undefined,

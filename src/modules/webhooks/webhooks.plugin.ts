@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, onResponseHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { createAddressPolicy } from '../../domain/webhooks.js';
 import { type Resolver, systemResolver } from './webhooks.delivery.js';
@@ -43,9 +43,16 @@ export const webhooksPlugin = fp(
     app.decorate('webhooks', { dispatcher, settings });
     if (opts.dispatch) app.addHook('onReady', async () => dispatcher.start());
     app.addHook('onClose', async () => dispatcher.stop());
-    // A committed write may have queued deliveries: look now rather than at the next poll.
-    app.addHook('onResponse', async (request) => {
-      if (WRITES.has(request.method)) dispatcher.wake();
+    // A committed write may have queued deliveries: look now rather than at the next poll. A hook of the write
+    // routes only, so that reads do not run it.
+    const wake: onResponseHookHandler = (_request, _reply, done) => {
+      dispatcher.wake();
+      done();
+    };
+    app.addHook('onRoute', (route) => {
+      const methods = Array.isArray(route.method) ? route.method : [route.method];
+      if (!methods.some((m) => WRITES.has(m))) return;
+      route.onResponse = [...(route.onResponse === undefined ? [] : [route.onResponse].flat()), wake];
     });
   },
   { name: 'webhooks', dependencies: ['db', 'writer'] },
