@@ -836,7 +836,7 @@ function attributionsOf(
   const add = (np: TokenRange) => {
     const phrase = phraseText(text, unit, np);
     if (/^(it|they|he|she|we|i|who|which|that)$/i.test(phrase.trim())) return;
-    const best = resolver.resolve(phrase)[0];
+    const best = resolver.resolveParty(phrase)[0];
     const actor = best && best.score >= RESOLVED_SCORE ? named(best.actor) : null;
     if (!actor && !/\p{Lu}/u.test(phrase)) return;
     if (out.some((a) => (actor ? a.actor?.id === actor.id : a.actorText === phrase))) return;

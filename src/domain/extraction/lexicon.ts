@@ -1,3 +1,5 @@
+import { COUNTRY_TABLE } from './countries.js';
+
 /**
  * Word lists the extraction rules read. Lemmas are lower-case; phrases are matched on lower-cased token values.
  * Kept apart from the rules so that a newsroom's additions are made in one place.
@@ -337,71 +339,8 @@ export const DOCUMENT_NOUNS = new Set([
   'tweet',
 ]);
 
-/** Country demonyms and metonyms, folded into the country's name when actor names are compared. */
-export const COUNTRY_FORMS: Record<string, string> = {
-  iranian: 'iran',
-  iranians: 'iran',
-  tehran: 'iran',
-  persian: 'iran',
-  israeli: 'israel',
-  israelis: 'israel',
-  jerusalem: 'israel',
-  'tel aviv': 'israel',
-  american: 'us',
-  americans: 'us',
-  'united states': 'us',
-  'united states of america': 'us',
-  usa: 'us',
-  washington: 'us',
-  russian: 'russia',
-  russians: 'russia',
-  moscow: 'russia',
-  kremlin: 'russia',
-  ukrainian: 'ukraine',
-  kyiv: 'ukraine',
-  kiev: 'ukraine',
-  syrian: 'syria',
-  damascus: 'syria',
-  iraqi: 'iraq',
-  baghdad: 'iraq',
-  lebanese: 'lebanon',
-  beirut: 'lebanon',
-  saudi: 'saudi arabia',
-  riyadh: 'saudi arabia',
-  british: 'uk',
-  'united kingdom': 'uk',
-  britain: 'uk',
-  london: 'uk',
-  chinese: 'china',
-  beijing: 'china',
-  french: 'france',
-  paris: 'france',
-  german: 'germany',
-  berlin: 'germany',
-  turkish: 'turkey',
-  ankara: 'turkey',
-  egyptian: 'egypt',
-  cairo: 'egypt',
-  jordanian: 'jordan',
-  qatari: 'qatar',
-  doha: 'qatar',
-  emirati: 'uae',
-  'united arab emirates': 'uae',
-  pakistani: 'pakistan',
-  afghan: 'afghanistan',
-  indian: 'india',
-  japanese: 'japan',
-  european: 'eu',
-  'european union': 'eu',
-  palestinian: 'palestine',
-  yemeni: 'yemen',
-  azerbaijani: 'azerbaijan',
-  baku: 'azerbaijan',
-  armenian: 'armenia',
-  polish: 'poland',
-  canadian: 'canada',
-  australian: 'australia',
-};
+/** Country names, demonyms and metonyms (countries.ts), folded into the country's key when names are compared. */
+export const COUNTRY_FORMS: Readonly<Record<string, string>> = Object.fromEntries(COUNTRY_TABLE);
 
 /** Fixed synonyms folded before comparing names. */
 export const NAME_SYNONYMS: Record<string, string> = {
@@ -413,6 +352,10 @@ export const NAME_SYNONYMS: Record<string, string> = {
   'state run': 'state',
   'state-owned': 'state',
   television: 'tv',
+  'internal affairs': 'interior',
+  'home affairs': 'interior',
+  'home office': 'interior ministry',
+  'armed forces': 'forces',
 };
 
 /** Cues of declining to comment: phrases on lower-cased tokens, the first token being the cue's head. */
