@@ -1,10 +1,12 @@
 import { DECLINE_CONTENT, DENIAL_CONTENT, DOWNPLAY_CONTENT, SPECULATION_CONTENT } from './lexicon.js';
 import type { Token } from './nlp.js';
 import { phraseEndingAt, phraseStartingAt, type TokenRange } from './rules.js';
-import type { AttributionPosition, Stance } from './types.js';
+import type { AttributionPosition, AttributionRole, Stance } from './types.js';
 
 /** The stance of a statement from its cue and its words. */
-export function stanceOf(cueStance: Stance | undefined, cueLemma: string, content: string): Stance {
+export function stanceOf(cueStance: Stance | undefined, cueLemma: string, quoted: string): Stance {
+  // Quotation marks inside a paraphrase do not change what it says: Kigali had "nothing to do with" it.
+  const content = quoted.replace(/["“”„«»]/g, '');
   if (cueStance === 'declines_to_comment') return cueStance;
   if (DECLINE_CONTENT.some((re) => re.test(content))) return 'declines_to_comment';
   if (cueStance === 'denies' || cueLemma === 'deny' || DENIAL_CONTENT.some((re) => re.test(content)))
@@ -37,6 +39,13 @@ export function positionOf(stance: Stance): AttributionPosition {
   }
 }
 
+/** A phrase the text holds responsible, and for what part (the deed by default). */
+export interface HeldPhrase extends TokenRange {
+  role?: AttributionRole;
+}
+
+const SPONSORED = /^(backed|supported|sponsored|armed|funded|financed|directed|trained)$/;
+
 const OFFENCE =
   /^(attack|attacks|strike|strikes|operation|operations|bombing|explosion|explosions|blast|assault|aggression|sabotage|raid|raids|act|incident)$/;
 
@@ -44,19 +53,64 @@ const OFFENCE =
  * Noun phrases a passage holds responsible: "Israel was behind", "Israel (had) carried out", "carried out by
  * Israel", "the Israeli regime was responsible", "Israel is blamed", "Tel Aviv's involvement".
  */
-export function responsiblePhrases(quoted: Token[], range: TokenRange): TokenRange[] {
+export function responsiblePhrases(quoted: Token[], range: TokenRange): HeldPhrase[] {
   // Inside a direct quote too: "Israel is blamed," he said. Marks stay punctuation and end phrases.
   const tokens = quoted.map((t) => (t.quote >= 0 ? { ...t, quote: -1 } : t));
-  const found: TokenRange[] = [];
+  const found: HeldPhrase[] = [];
   const l = (i: number) => tokens[i]?.lower ?? '';
   for (let i = range.from; i < range.to; i++) {
     const t = tokens[i] as Token;
+    // X (had|has) nothing to do with: the party a denial clears, held responsible by whoever it answers.
+    if (t.lower === 'nothing' && l(i + 1) === 'to' && l(i + 2) === 'do' && l(i + 3) === 'with') {
+      let j = i - 1;
+      while (j >= range.from && /^(had|has|have|absolutely|really|also|["“”„«»‘’'])$/.test(l(j))) j--;
+      if (j < i - 1) {
+        const np = phraseEndingAt(tokens, j);
+        if (np && np.from >= range.from) found.push(np);
+      }
+      continue;
+    }
+    // X was (not) involved
+    if (t.lower === 'involved' && /^(was|were|is|are|been|not|never)$/.test(l(i - 1))) {
+      let j = i - 1;
+      while (j >= range.from && /^(was|were|is|are|been|be|had|has|have|not|never)$/.test(l(j))) j--;
+      const np = phraseEndingAt(tokens, j);
+      if (np && np.from >= range.from) found.push(np);
+      continue;
+    }
+    // Russian involvement, Israeli complicity
+    if (/^(involvement|complicity|culpability)$/.test(t.lower) && i > range.from) {
+      let j = i - 1;
+      while (j >= range.from && /^\p{Lu}/u.test(tokens[j]?.value ?? '') && tokens[j]?.pos !== 'DET') j--;
+      if (j < i - 1) found.push({ from: j + 1, to: i });
+    }
+    // ... to blame Russia, accusing Kyiv of ...
+    if (
+      (t.lemma === 'blame' || t.lemma === 'accuse') &&
+      t.pos === 'VERB' &&
+      !/^(is|was|were|are|be|been)$/.test(l(i - 1))
+    ) {
+      const np = phraseStartingAt(tokens, i + 1, tokens.length, false);
+      if (np && np.from < range.to) found.push(np);
+      continue;
+    }
+    // "terrorist groups backed by the American occupation forces", "Rwanda-backed rebels": a sponsor.
+    if (SPONSORED.test(t.lower) && l(i + 1) === 'by' && i > range.from) {
+      const np = phraseStartingAt(tokens, i + 2, tokens.length, false);
+      if (np && np.from < range.to) found.push({ ...np, role: 'sponsor' });
+      continue;
+    }
+    if (SPONSORED.test(t.lower) && tokens[i - 1]?.value === '-' && i - 2 >= range.from) {
+      const np = phraseEndingAt(tokens, i - 2);
+      if (np && np.from >= range.from) found.push({ ...np, role: 'sponsor' });
+      continue;
+    }
     // X (was|had been|appears to have been) behind
     if (t.lower === 'behind' && i > range.from) {
       let j = i - 1;
       while (
         j >= range.from &&
-        /^(was|were|is|are|been|be|had|has|have|to|may|might|could|must|would|appears|appear|appeared|seems|seem|seemed|likely|probably|reportedly|also)$/.test(
+        /^(was|were|is|are|been|be|had|has|have|to|may|might|could|must|would|appears|appear|appeared|seems|seem|seemed|likely|probably|reportedly|also|not|never)$/.test(
           l(j),
         )
       )

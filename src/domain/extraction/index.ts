@@ -19,7 +19,7 @@ import {
   sliceCodePoints,
 } from '../quote-anchor.js';
 import { type ActorMatch, createResolver, foldName, guessKind, nameKey, type Resolver } from './actors.js';
-import { positionOf, responsiblePhrases, stanceOf } from './assess.js';
+import { type HeldPhrase, positionOf, responsiblePhrases, stanceOf } from './assess.js';
 import { DOCUMENT_NOUNS, MEDIA_WORDS, PERSON_TITLES, VAGUE_QUALIFIERS } from './lexicon.js';
 import { oneStatementOnce, type StatementView } from './merge.js';
 import { looksEnglish, type Paragraph, paragraphsOf, type Sentence, sentencesOf, type Token } from './nlp.js';
@@ -198,6 +198,30 @@ function mentionsOf(units: Unit[], resolver: Resolver): Mention[] {
   return out.sort((a, b) => a.at - b.at);
 }
 
+/** Prepositions after a speaker's head: "officials in Tehran", "a spokesman for the embassy". */
+const SPEAKER_ADP = new Set(['in', 'at', 'for', 'from']);
+/** Heads that speak for the body they belong to: "a spokesman for X", "a source in X", "X's correspondent". */
+const ROLE_NOUNS = new Set([
+  'spokesman',
+  'spokeswoman',
+  'spokesperson',
+  'spokespeople',
+  'representative',
+  'representatives',
+  'source',
+  'sources',
+  'official',
+  'officials',
+  'member',
+  'members',
+  'aide',
+  'aides',
+  'employee',
+  'employees',
+  'reporter',
+  'correspondent',
+]);
+
 const GENERIC_HEADS: Record<string, ActorKind | 'document' | 'person'> = {
   ministry: 'government_body',
   department: 'government_body',
@@ -291,7 +315,7 @@ export function extractCandidates(
   for (const unit of units) {
     if (background.has(unit.paragraph)) continue;
     for (const np of responsiblePhrases(unit.tokens, { from: 0, to: unit.tokens.length })) {
-      const best = resolver.resolve(phraseText(text, unit, np))[0];
+      const best = resolver.resolveParty(phraseText(text, unit, np))[0];
       if (best && best.score >= RESOLVED_SCORE) suspects.add(resolver.topOf(best.actor).id);
     }
   }
@@ -676,17 +700,19 @@ function resolveSpeaker(
     if (
       pronoun === 'he' ||
       pronoun === 'she' ||
+      pronoun === 'him' ||
+      pronoun === 'her' ||
       (tokens.length <= 3 && tokens[0]?.lower === 'the' && PERSON_TITLES.has(head.lower))
     ) {
       return { ...personAnaphor(at), relays: near ? (prev?.relays ?? []) : [] };
     }
-    if (pronoun === 'it' || pronoun === 'they') {
+    if (pronoun === 'it' || pronoun === 'they' || pronoun === 'them') {
       if (prev && near && prev.kind !== 'person') return inherit(0.75) as Resolved;
       const last = [...before].reverse().find((m) => m.paragraph === unit.paragraph && m.kind !== 'person');
       if (last) return fromMention(last, at, 0.6);
       return unresolved(at, [], desc);
     }
-    const matches = resolver.resolve(phrase);
+    const matches = matchesOf(tokens, phrase);
     const best = matches[0];
     if (best && best.score >= RESOLVED_SCORE) {
       return {
@@ -713,6 +739,44 @@ function resolveSpeaker(
       if (last) return fromMention(last, at, 0.85);
     }
     return unresolved(at, matches, desc);
+  }
+
+  /**
+   * The actors a speaker phrase names. One with a preposition after its head is the head ("the IDF in a
+   * statement", "local officials in Sotk"), unless the head is a role that speaks for what follows ("a spokesman
+   * for the Russian embassy", "a source in the ministry": the embassy, the ministry; "officials in Tehran":
+   * Iranian officials) or the whole is a name on record ("the EU monitoring mission in Armenia"). "SANA's
+   * reporter" speaks for SANA.
+   */
+  function matchesOf(tokens: Token[], phrase: string): ActorMatch[] {
+    const whole = resolver.resolve(phrase);
+    const sure = (m: ActorMatch[]) => (m[0]?.score ?? 0) >= RESOLVED_SCORE;
+    const textOf = (from: number, to: number) =>
+      text.slice((tokens[from] as Token).start, (tokens[to - 1] as Token).end);
+    const pp = tokens.findIndex((t, k) => k > 0 && t.pos === 'ADP' && SPEAKER_ADP.has(t.lower));
+    const role = (k: number) => ROLE_NOUNS.has((tokens[k] as Token).lower);
+    if (pp > 0 && pp + 1 < tokens.length) {
+      if (role(pp - 1)) {
+        const org = resolver.resolve(textOf(pp + 1, tokens.length));
+        if (sure(org) && org[0]?.actor.kind !== 'state') return org;
+        if (sure(org) && org[0]?.actor.kind === 'state') {
+          const side = resolver.resolve(
+            `${textOf(pp + 1, tokens.length)} ${(tokens[pp - 1] as Token).value}`,
+          );
+          if (sure(side)) return side;
+        }
+      }
+      if (sure(whole)) return whole;
+      const head = resolver.resolve(textOf(0, pp));
+      if (sure(head)) return head;
+      return whole;
+    }
+    const own = tokens.findIndex((t) => /^[’']s$/.test(t.value));
+    if (!sure(whole) && own > 0 && own + 1 < tokens.length && role(tokens.length - 1)) {
+      const owner = resolver.resolve(textOf(0, own));
+      if (sure(owner) && owner[0]?.actor.kind !== 'person') return owner;
+    }
+    return whole;
   }
 
   function unresolved(at: TextRange, matches: ActorMatch[], desc: string): Resolved {
@@ -833,14 +897,14 @@ function attributionsOf(
   const { unit } = raw;
   const position = positionOf(stance);
   const out: AttributionProposal[] = [];
-  const add = (np: TokenRange) => {
+  const add = (np: HeldPhrase) => {
     const phrase = phraseText(text, unit, np);
     if (/^(it|they|he|she|we|i|who|which|that)$/i.test(phrase.trim())) return;
     const best = resolver.resolveParty(phrase)[0];
     const actor = best && best.score >= RESOLVED_SCORE ? named(best.actor) : null;
     if (!actor && !/\p{Lu}/u.test(phrase)) return;
     if (out.some((a) => (actor ? a.actor?.id === actor.id : a.actorText === phrase))) return;
-    out.push({ actor, actorText: phrase, position, role: 'perpetrator' });
+    out.push({ actor, actorText: phrase, position, role: np.role ?? 'perpetrator' });
   };
   for (const np of raw.heldResponsible) add(np);
   const range = { from: Math.min(raw.content.from, raw.cue.from), to: Math.max(raw.content.to, raw.cue.to) };

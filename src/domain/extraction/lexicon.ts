@@ -358,31 +358,43 @@ export const NAME_SYNONYMS: Record<string, string> = {
   'armed forces': 'forces',
 };
 
-/** Cues of declining to comment: phrases on lower-cased tokens, the first token being the cue's head. */
+/** What one declines to do when one will not comment: base form and past participle. */
+const WITHHELD_SPEECH: [string, string][] = [
+  ['comment', 'commented'],
+  ['say', 'said'],
+  ['confirm', 'confirmed'],
+  ['discuss', 'discussed'],
+  ['respond', 'responded'],
+  ['answer', 'answered'],
+  ['specify', 'specified'],
+  ['name', 'named'],
+  ['identify', 'identified'],
+  ['disclose', 'disclosed'],
+  ['reveal', 'revealed'],
+  ['speculate', 'speculated'],
+];
+
+/**
+ * Cues of declining to comment: phrases on lower-cased tokens, the first token being the cue's head. "declined /
+ * refused to <say>", "did / does / would / will not <say>", "has / have / had not <said>", for each way of
+ * withholding speech above ("declined to respond", "would not identify", "has not commented").
+ */
 export const DECLINE_PHRASES: string[][] = [
-  ['declined', 'to', 'comment'],
-  ['declines', 'to', 'comment'],
-  ['refused', 'to', 'comment'],
-  ['refuses', 'to', 'comment'],
-  ['declined', 'to', 'say'],
-  ['declined', 'to', 'confirm'],
-  ['refused', 'to', 'confirm'],
-  ['declined', 'to', 'discuss'],
-  ['would', 'not', 'comment'],
-  ['would', 'not', 'say'],
-  ['would', 'not', 'confirm'],
-  ['did', 'not', 'comment'],
-  ['did', 'not', 'say'],
-  ['did', 'not', 'respond'],
-  ['does', 'not', 'comment'],
-  ['has', 'not', 'commented'],
-  ['have', 'not', 'commented'],
-  ['has', 'not', 'said'],
-  ['have', 'not', 'said'],
-  ['did', "n't", 'say'],
-  ['did', 'not', 'specify'],
-  ['did', 'not', 'name'],
-  ['did', 'not', 'identify'],
+  ...['declined', 'declines', 'refused', 'refuses'].flatMap((v) =>
+    WITHHELD_SPEECH.map(([base]) => [v, 'to', base]),
+  ),
+  ...['did', 'does', 'do', 'would', 'will'].flatMap((aux) =>
+    WITHHELD_SPEECH.flatMap(([base]) => [
+      [aux, 'not', base],
+      [aux, "n't", base],
+    ]),
+  ),
+  ...['has', 'have', 'had'].flatMap((aux) =>
+    WITHHELD_SPEECH.flatMap(([, participle]) => [
+      [aux, 'not', participle],
+      [aux, "n't", participle],
+    ]),
+  ),
 ];
 
 /** Content phrases that decline to comment: "I never talk about specific operations". */
@@ -418,6 +430,10 @@ export const DENIAL_CONTENT = [
   /\bdenied (any )?(involvement|responsibility|role)\b/i,
   /\b(had|has|have) nothing to do with\b/i,
   /\b(was|were|is|are) not (behind|involved|responsible)\b/i,
+  // Rejecting the charge: "rejects any attempts to blame Russia", "dismissed the accusations".
+  /\b(reject|dismiss|rebuff|refute)(s|ed|ing)? (any |all |the |these |those |such )?(attempts?|suggestions?|claims?|accusations?|allegations?|charges?|reports?)\b/i,
+  // The deed itself, negated: "did not open fire on civilian areas", "has not launched any drones".
+  /\b(did|does|do|has|have|had|was|were) (not|never) (open(ed)? fire|fired?|attack(ed)?|target(ed)?|strike|struck|shoot|shot|shell(ed)?|launch(ed)?|carr(y|ied) out)\b/i,
 ];
 
 /**

@@ -58,9 +58,14 @@ const inQuote = (t: Token | undefined) => t !== undefined && t.quote >= 0 && !is
 const lower = (t: Token | undefined) => t?.lower ?? '';
 const NP_POS = new Set(['PROPN', 'NOUN', 'ADJ', 'NUM', 'DET', 'PART', 'PRON', 'X']);
 const NOUNISH = new Set(['PROPN', 'NOUN', 'PRON', 'X']);
-const PERSONAL = new Set(['he', 'she', 'it', 'they', 'we', 'i']);
+const PERSONAL = new Set(['he', 'she', 'it', 'they', 'we', 'i', 'him', 'her', 'them']);
 const POSSESSIVE = new Set(['its', 'their', 'his', 'her', 'our']);
 const NP_INNER_ADP = new Set(['of', 'to']);
+/**
+ * Prepositions a subject may carry after its head, walking left from the verb: "a spokesman for the Russian
+ * embassy in Warsaw said", "local officials in Sotk tell ...". Who speaks is settled when the speaker is resolved.
+ */
+const SUBJECT_ADP = new Set(['of', 'to', 'in', 'at', 'for', 'from']);
 const CLAUSE_STARTERS = new Set([
   'DET',
   'PROPN',
@@ -95,7 +100,11 @@ function isCueVerb(tokens: Token[], i: number): boolean {
 }
 
 /** The noun phrase ending at token `end` (inclusive), walking left; null when there is none. */
-export function phraseEndingAt(tokens: Token[], end: number): TokenRange | null {
+export function phraseEndingAt(
+  tokens: Token[],
+  end: number,
+  adps: ReadonlySet<string> = NP_INNER_ADP,
+): TokenRange | null {
   let i = end;
   const last = tokens[i];
   if (!last || last.quote >= 0) return null;
@@ -116,7 +125,7 @@ export function phraseEndingAt(tokens: Token[], end: number): TokenRange | null 
         adp &&
         before &&
         adp.quote < 0 &&
-        NP_INNER_ADP.has(adp.lower) &&
+        adps.has(adp.lower) &&
         NOUNISH.has(before.pos) &&
         before.quote < 0
       ) {
@@ -142,12 +151,7 @@ export function phraseEndingAt(tokens: Token[], end: number): TokenRange | null 
       from = i;
       continue;
     }
-    if (
-      t.pos === 'ADP' &&
-      NP_INNER_ADP.has(t.lower) &&
-      i - 2 >= 0 &&
-      NOUNISH.has((tokens[i - 2] as Token).pos)
-    ) {
+    if (t.pos === 'ADP' && adps.has(t.lower) && i - 2 >= 0 && NOUNISH.has((tokens[i - 2] as Token).pos)) {
       i--;
       from = i;
       continue;
@@ -183,7 +187,9 @@ export function phraseStartingAt(
       t.pos === 'NUM' ||
       POSSESSIVE.has(t.lower) ||
       /^[’']s$/.test(t.value) ||
-      t.value === '-'
+      t.value === '-' ||
+      // A capitalised word inside a name that the tagger read as a verb: "The Associated Press".
+      (i > start && /^\p{Lu}/u.test(t.value) && (t.pos === 'VERB' || t.pos === 'ADV') && !seenNoun)
     ) {
       if (t.pos === 'DET' && seenNoun && !/^[’']s$/.test(t.value)) break;
       i++;
@@ -248,7 +254,9 @@ function subjectOf(
             head.pos === 'NOUN' ||
             head.lower === 'who' ||
             head.lower === 'including' ||
-            head.pos === 'PROPN')
+            head.pos === 'PROPN' ||
+            // "A Georgian security official, speaking on condition of anonymity, told Reuters ..."
+            (head.pos === 'VERB' && /ing$/.test(head.lower) && !PARTICIPLE_CUES.has(head.lower)))
         ) {
           // "the envoy's aide, Antony Blinken, said": the name between the commas is the speaker.
           const isName = (r: TokenRange) =>
@@ -262,8 +270,16 @@ function subjectOf(
     }
     return null;
   }
-  let np = phraseEndingAt(tokens, j);
+  // "NoName057(16) claimed", "the Atomic Energy Organization (AEOI) said": the name and its bracket.
+  let bracket = j;
+  if (t.value === ')') {
+    let k = j - 1;
+    while (k > 0 && k > j - 6 && (tokens[k] as Token).value !== '(' && (tokens[k] as Token).quote < 0) k--;
+    if ((tokens[k] as Token).value === '(') bracket = k - 1;
+  }
+  let np = phraseEndingAt(tokens, bracket, SUBJECT_ADP);
   if (!np) return null;
+  if (bracket !== j) np = { from: np.from, to: j + 1 };
   // "Sources familiar with the operation said", "officials close to the talks said".
   if (
     /^(with|to)$/.test(lower(tokens[np.from - 1])) &&
@@ -289,6 +305,7 @@ function clauseEnd(tokens: Token[], from: number): number {
     const t = tokens[i] as Token;
     if (t.quote >= 0) continue;
     if (t.value === ';') return i;
+    if (i > from && opensNewPredicate(tokens, i)) return tokens[i - 1]?.value === ',' ? i - 1 : i;
     if (t.value === ',' || t.value === '–' || t.value === '—') {
       const n = tokens[i + 1];
       const n2 = tokens[i + 2];
@@ -321,6 +338,63 @@ function clauseEnd(tokens: Token[], from: number): number {
   let end = tokens.length;
   while (end > from && /^[.,;:!?]$/.test((tokens[end - 1] as Token).value)) end--;
   return end;
+}
+
+/** Verbs of owning a deed: "claimed responsibility", "took credit". */
+const CLAIM_DEED_VERBS = new Set(['claim', 'take', 'assume', 'accept', 'admit', 'acknowledge']);
+/** Verbs of rejecting a charge, and the nouns a charge is made of: "dismissed suggestions of involvement". */
+const REJECT_VERBS = new Set(['dismiss', 'reject', 'rebuff', 'refute']);
+const CHARGE_NOUNS = new Set([
+  'suggestion',
+  'claim',
+  'accusation',
+  'allegation',
+  'charge',
+  'report',
+  'assertion',
+  'attempt',
+  'speculation',
+  'involvement',
+  'responsibility',
+  'role',
+  'blame',
+]);
+
+/** A word of a name: capitalised, or the joins inside one ("Emmanuel Bisimwa", "MONUSCO", "Jean-Pierre"). */
+const isNameToken = (t: Token | undefined) =>
+  t !== undefined && t.quote < 0 && (/^\p{Lu}/u.test(t.value) || t.value === '-') && t.pos !== 'PUNCT';
+
+/** Verbs that, coordinated after a statement, begin another one by the same speaker (lemmas). */
+const SECOND_PREDICATES = new Set([
+  ...REPORTING_VERBS,
+  ...RESPONSIBILITY_VERBS,
+  'decline',
+  'refuse',
+  'dismiss',
+  'reject',
+  'call',
+  'urge',
+  'vow',
+  'condemn',
+]);
+
+/**
+ * "X denied A and accused B of C", "X said A but did not say B": a coordinator followed by another predicate of
+ * the subject (a verb of speech, blame or refusal, or a negated auxiliary) ends the first statement.
+ */
+function opensNewPredicate(tokens: Token[], i: number): boolean {
+  const t = tokens[i] as Token;
+  if (t.quote >= 0 || (t.lower !== 'and' && t.lower !== 'but')) return false;
+  let k = i + 1;
+  while (tokens[k]?.pos === 'ADV' && tokens[k]?.lower !== 'not' && tokens[k]?.quote === -1) k++;
+  const v = tokens[k];
+  if (!v || v.quote >= 0) return false;
+  if (v.pos === 'VERB' && SECOND_PREDICATES.has(v.lemma) && !/ing$/.test(v.lower)) return true;
+  return (
+    v.pos === 'AUX' &&
+    /^(did|does|would|has|have|had|will)$/.test(v.lower) &&
+    /^(not|n't)$/.test(lower(tokens[k + 1]))
+  );
 }
 
 /** The quoted span (as a token range, marks included) that starts at token `i`, if one does. */
@@ -530,7 +604,7 @@ export function statementsOf(unit: Unit): RawStatement[] {
     if (t.quote >= 0 || t.pos !== 'VERB' || !RESPONSIBILITY_VERBS.has(t.lemma) || taken.has(i)) continue;
     if (/^(is|was|were|are|be|been)$/.test(lower(tokens[i - 1]))) continue;
     const subject = subjectOf(tokens, i);
-    if (!subject || subject === 'coordinated') continue;
+    if (!subject) continue;
     const held: TokenRange[] = [];
     if (t.lemma === 'attribute') {
       for (let k = i + 1; k < Math.min(tokens.length, i + 15); k++) {
@@ -541,8 +615,11 @@ export function statementsOf(unit: Unit): RawStatement[] {
         }
       }
     } else if (t.lemma === 'hold') {
-      const np = phraseStartingAt(tokens, i + 1, tokens.length, false);
-      if (!np || lower(tokens[np.to]) !== 'responsible') continue;
+      // "holds Venezuela fully responsible"
+      const np = phraseStartingAt(tokens, i + 1);
+      let r = np ? np.to : -1;
+      while (r >= 0 && tokens[r]?.pos === 'ADV') r++;
+      if (!np || lower(tokens[r]) !== 'responsible') continue;
       held.push(np);
     } else {
       const np = phraseStartingAt(tokens, i + 1, tokens.length, false);
@@ -553,14 +630,72 @@ export function statementsOf(unit: Unit): RawStatement[] {
     }
     if (held.length === 0) continue;
     const end = clauseEnd(tokens, i + 1);
+    // "The RSF denied any involvement and accused the Chadian army of ...": the first verb's subject blames.
     take({
       ...base,
       rule: 'responsibility_verb',
-      content: { from: subject.range.from, to: end },
+      content: { from: subject === 'coordinated' ? i : subject.range.from, to: end },
       cue: { from: i, to: i + 1 },
-      speaker: { kind: 'phrase', ...subject },
+      speaker:
+        subject === 'coordinated'
+          ? { kind: 'same_as_previous', fallback: mainSubject(tokens, i) }
+          : { kind: 'phrase', ...subject },
       heldResponsible: held,
     });
+  }
+
+  // Claiming the deed: "A hacker group calling itself NoName057(16) claimed responsibility on its channel".
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i] as Token;
+    if (t.quote >= 0 || t.pos !== 'VERB' || !CLAIM_DEED_VERBS.has(t.lemma) || taken.has(i)) continue;
+    let k = i + 1;
+    if (/^(full|sole|partial)$/.test(lower(tokens[k]))) k++;
+    if (!/^(responsibility|credit)$/.test(lower(tokens[k]))) continue;
+    const subject = subjectOf(tokens, i);
+    if (!subject || subject === 'coordinated') continue;
+    const content = { from: subject.range.from, to: clauseEnd(tokens, i + 1) };
+    if (!free(content)) continue;
+    take({
+      ...base,
+      rule: 'responsibility_verb',
+      content,
+      cue: { from: i, to: k + 1 },
+      speaker: { kind: 'phrase', ...subject },
+      heldResponsible: [subject.range],
+    });
+  }
+
+  // Rejecting a charge: "Volkova dismissed suggestions of Russian involvement as ...", "Iran rejected the claims".
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i] as Token;
+    if (t.quote >= 0 || t.pos !== 'VERB' || !REJECT_VERBS.has(t.lemma) || taken.has(i)) continue;
+    if (/^(is|was|were|are|be|been)$/.test(lower(tokens[i - 1]))) continue;
+    const object = phraseStartingAt(tokens, i + 1);
+    const head = object ? tokens[object.to - 1] : undefined;
+    const charge =
+      object &&
+      tokens.slice(object.from, object.to).some((x) => CHARGE_NOUNS.has(x.lemma) && x.pos === 'NOUN') &&
+      head !== undefined;
+    if (!charge) continue;
+    const subject = subjectOf(tokens, i);
+    if (!subject || subject === 'coordinated') continue;
+    const content = { from: subject.range.from, to: clauseEnd(tokens, i + 1) };
+    if (!free(content)) continue;
+    const according = findAfter(tokens, content.to, 'according');
+    const relays =
+      according >= 0 && lower(tokens[according + 1]) === 'to'
+        ? [phraseStartingAt(tokens, according + 2)].filter((r): r is TokenRange => r !== null)
+        : relaysAfter(tokens, content.to);
+    take({
+      ...base,
+      rule: 'reporting_clause',
+      content,
+      cue: { from: i, to: i + 1 },
+      speaker: { kind: 'phrase', ...subject },
+      relays,
+      stance: 'denies',
+    });
+    if (according >= 0) for (let k = according; k < according + 2; k++) taken.add(k);
   }
 
   // "Amir-Abdollahian called the blast a cowardly strike": naming something is saying something about it.
@@ -659,6 +794,18 @@ export function statementsOf(unit: Unit): RawStatement[] {
         after = by.to;
       }
     }
+    // "According to the UN peacekeeping mission, MONUSCO, the plane ...": the name in apposition speaks.
+    let speakerRange = np;
+    let description: TokenRange | null = null;
+    if (tokens[after]?.value === ',' && i <= 2) {
+      let k = after + 1;
+      while (k < tokens.length && k - after <= 5 && isNameToken(tokens[k])) k++;
+      if (k > after + 1 && tokens[k]?.value === ',') {
+        description = np;
+        speakerRange = { from: after + 1, to: k };
+        after = k;
+      }
+    }
     let content: TokenRange | null;
     if (tokens[after]?.value === ',' && i <= 2)
       content = { from: after + 1, to: clauseEnd(tokens, after + 1) };
@@ -671,7 +818,7 @@ export function statementsOf(unit: Unit): RawStatement[] {
       rule: 'according_to',
       content,
       cue: { from: i, to: i + 2 },
-      speaker: { kind: 'phrase', range: np, description: null },
+      speaker: { kind: 'phrase', range: speakerRange, description },
       relays,
     });
   }

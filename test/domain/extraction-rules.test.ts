@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type ExtractedCandidate,
+  extractCandidates,
+  type KnownActor,
+} from '../../src/domain/extraction/index.js';
+
+// Rules added for reporting beyond the development set: each with the pattern and a trap.
+const ACTORS: KnownActor[] = [
+  { id: 1, name: 'Russia', kind: 'state', aliases: [], parentId: null },
+  { id: 2, name: 'Embassy of Russia in Poland', kind: 'government_body', aliases: [], parentId: 1 },
+  { id: 3, name: 'Irina Volkova', kind: 'person', aliases: [], parentId: 1 },
+  { id: 4, name: 'TASS', kind: 'media_outlet', aliases: [], parentId: 1 },
+  { id: 5, name: 'Israel Defense Forces', kind: 'military', aliases: ['IDF'], parentId: null },
+  { id: 6, name: 'Rapid Support Forces', kind: 'military', aliases: ['RSF'], parentId: null },
+  { id: 7, name: 'Chad', kind: 'state', aliases: [], parentId: null },
+  { id: 8, name: 'Guyana', kind: 'state', aliases: [], parentId: null },
+  { id: 9, name: 'Venezuela', kind: 'state', aliases: [], parentId: null },
+  { id: 10, name: 'NoName057(16)', kind: 'group', aliases: [], parentId: null },
+  { id: 11, name: 'Rwanda', kind: 'state', aliases: [], parentId: null },
+  { id: 12, name: 'Georgian officials', kind: 'group', aliases: [], parentId: null },
+  { id: 13, name: 'Reuters', kind: 'media_outlet', aliases: [], parentId: null },
+  {
+    id: 14,
+    name: 'United Nations Organization Stabilization Mission in the DR Congo',
+    kind: 'government_body',
+    aliases: ['MONUSCO'],
+    parentId: null,
+  },
+  { id: 15, name: 'Dmitry Orlov', kind: 'person', aliases: [], parentId: 1 },
+  { id: 16, name: 'United States', kind: 'state', aliases: [], parentId: null },
+];
+const run = (text: string) => extractCandidates(text, ACTORS);
+const only = (text: string): ExtractedCandidate => {
+  const found = run(text);
+  expect(found, JSON.stringify(found.map((c) => c.quote.exact))).toHaveLength(1);
+  return found[0] as ExtractedCandidate;
+};
+const blamed = (c: ExtractedCandidate | undefined) =>
+  (c?.attributions ?? []).map((a) => [a.actor?.id ?? a.actorText, a.position, a.role]);
+
+describe('extraction: declining, in its other forms', () => {
+  it('"declined to respond", "would not identify", "has not commented"', () => {
+    for (const text of [
+      'Venezuela has so far declined to respond to a diplomatic note about the shelling.',
+      'The RSF would not identify the unit that fired the missile.',
+      'Chad has not commented on the crash.',
+    ]) {
+      expect(only(text).stance).toBe('declines_to_comment');
+    }
+  });
+
+  it('trap: a negated verb that withholds nothing ("did not mention the depot") is no refusal', () => {
+    expect(run('Russia did not mention the depot in its statement.')).toEqual([]);
+  });
+});
+
+describe('extraction: speakers with a preposition, an aside or a bracket', () => {
+  it('"a spokesman for X" speaks for X; "the IDF in a statement" is the IDF', () => {
+    const embassy = only(
+      'A spokesman for the Russian embassy in Warsaw said Moscow had nothing to do with the cyberattack.',
+    );
+    expect(embassy.speaker).toMatchObject({
+      text: 'A spokesman for the Russian embassy in Warsaw',
+      actor: { id: 2 },
+    });
+    expect(only('The IDF in a statement said two rockets were intercepted.').speaker.actor?.id).toBe(5);
+  });
+
+  it('trap: the place after the speaker is not the speaker ("monitors in Chad")', () => {
+    const c = only('Independent monitors in Chad said the plane was hit by a missile.');
+    expect(c.speaker.actor).toBeNull();
+    expect(c.speaker.text).toBe('Independent monitors in Chad');
+  });
+
+  it('an aside after the speaker ("speaking on condition of anonymity") and a name with a bracket', () => {
+    const official = only(
+      'A Georgian security official, speaking on condition of anonymity, told Reuters that traces of explosives were found at the site.',
+    );
+    expect(official.speaker.actor?.id).toBe(12);
+    expect(official.reportedVia.map((r) => r.actor?.id)).toEqual([13]);
+    expect(official.quote.exact).toBe('traces of explosives were found at the site');
+    const claim = only(
+      'A hacker group calling itself NoName057(16) claimed responsibility on its Telegram channel.',
+    );
+    expect(claim.speaker.actor?.id).toBe(10);
+    expect(blamed(claim)).toEqual([[10, 'asserts', 'perpetrator']]);
+  });
+
+  it('"according to him", and "according to X, NAME, ..." where the name speaks', () => {
+    const him = only(
+      'Dmitry Orlov spoke to reporters on Thursday. According to him, the Estonian authorities rushed to blame Moscow for the attack.',
+    );
+    expect(him).toMatchObject({ rule: 'according_to', speaker: { text: 'him', actor: { id: 15 } } });
+    const mission = only(
+      'According to the UN peacekeeping mission, MONUSCO, the plane was hit shortly after 18:00 local time.',
+    );
+    expect(mission.speaker).toMatchObject({ text: 'MONUSCO', actor: { id: 14 } });
+    expect(mission.quote.exact).toBe('the plane was hit shortly after 18:00 local time');
+  });
+});
+
+describe('extraction: one sentence, two statements', () => {
+  it('"X denied A and accused B of C": a denial and a charge, both by X', () => {
+    const [denial, charge] = run(
+      'The RSF has denied any involvement and accused the Chadian army of downing the aircraft by mistake.',
+    );
+    expect(denial).toMatchObject({
+      stance: 'denies',
+      speaker: { actor: { id: 6 } },
+      quote: { exact: 'The RSF has denied any involvement' },
+    });
+    expect(charge).toMatchObject({ speaker: { actor: { id: 6 } }, stance: 'asserts' });
+    expect(charge?.quote.exact).toBe('accused the Chadian army of downing the aircraft by mistake');
+    expect(blamed(charge)).toEqual([[7, 'asserts', 'perpetrator']]);
+  });
+
+  it('"X said A but did not say B": the statement stops where the refusal starts', () => {
+    const [said, refused] = run(
+      'Chad said the explosion was "an act of deliberate sabotage" but did not say who it believed was responsible.',
+    );
+    expect(said?.quote.exact).toBe('the explosion was "an act of deliberate sabotage"');
+    expect(refused).toMatchObject({ stance: 'declines_to_comment', speaker: { actor: { id: 7 } } });
+  });
+
+  it('trap: "and" joining two deeds is one statement', () => {
+    const c = only('Chad said the missile hit the tail and destroyed the engine.');
+    expect(c.quote.exact).toBe('the missile hit the tail and destroyed the engine');
+  });
+});
+
+describe('extraction: blame and denial in other words', () => {
+  it('"holds X fully responsible"', () => {
+    const c = only(
+      'The Government of Guyana holds the Bolivarian Republic of Venezuela fully responsible for this attack.',
+    );
+    expect(c.speaker.actor?.id).toBe(8);
+    expect(blamed(c)).toEqual([[9, 'asserts', 'perpetrator']]);
+  });
+
+  it('"dismissed suggestions of Russian involvement as ...": a denial, clearing Russia, carried by TASS', () => {
+    const c = only(
+      'Russian Foreign Ministry spokeswoman Irina Volkova dismissed suggestions of Russian involvement as "absurd fantasies", according to the state news agency TASS.',
+    );
+    expect(c).toMatchObject({ stance: 'denies', speaker: { actor: { id: 3 } } });
+    expect(c.reportedVia.map((r) => r.actor?.id)).toEqual([4]);
+    expect(blamed(c)).toEqual([[1, 'denies', 'perpetrator']]);
+  });
+
+  it('trap: rejecting something that is no charge is not a denial ("rejected criticism of the reform")', () => {
+    expect(run('Orlov rejected criticism of the pension reform.')).toEqual([]);
+  });
+
+  it('"X had “nothing to do with” it" clears X, quotation marks or not; a negated deed denies', () => {
+    const c = only('Rwanda’s spokeswoman told Reuters that Kigali had "nothing to do with this tragedy".');
+    expect(c.stance).toBe('denies');
+    expect(blamed(c)).toEqual([[11, 'denies', 'perpetrator']]);
+    expect(only('The RSF said its units "did not open fire on civilian areas" near the border.').stance).toBe(
+      'denies',
+    );
+  });
+
+  it('"backed by X" and "X-backed" name a sponsor', () => {
+    const c = only(
+      'The minister said the attack was carried out by terrorist groups backed by the American occupation forces.',
+    );
+    expect(blamed(c)).toEqual([[16, 'asserts', 'sponsor']]);
+  });
+});
