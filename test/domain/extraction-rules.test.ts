@@ -167,3 +167,83 @@ describe('extraction: blame and denial in other words', () => {
     expect(blamed(c)).toEqual([[16, 'asserts', 'sponsor']]);
   });
 });
+
+describe('extraction: who "the governor" is, and live-blog speakers', () => {
+  const people: KnownActor[] = [
+    ...ACTORS,
+    { id: 20, name: 'Alexander Kurbatov', kind: 'person', aliases: [], parentId: 1 },
+    { id: 21, name: 'Davit Hakobyan', kind: 'person', aliases: [], parentId: null },
+    { id: 22, name: 'John Kirby', kind: 'person', aliases: ['Kirby'], parentId: 16 },
+  ];
+  it('"the regional governor said" before "Gov. Alexander Kurbatov wrote": the governor named next', () => {
+    const [lede] = extractCandidates(
+      'A drone attack set fire to an oil depot early Wednesday, the regional governor said.\n\nGov. Alexander Kurbatov wrote on Telegram that the drone hit a fuel tank.',
+      people,
+    );
+    expect(lede?.speaker).toMatchObject({ text: 'the regional governor', actor: { id: 20 } });
+  });
+
+  it('trap: a title nobody in the text holds stays unresolved ("the mayor said")', () => {
+    const [lede] = extractCandidates(
+      'A drone attack set fire to an oil depot early Wednesday, the mayor said.\n\nGov. Alexander Kurbatov wrote on Telegram that the drone hit a fuel tank.',
+      people,
+    );
+    expect(lede?.speaker.actor).toBeNull();
+  });
+
+  it('`Name: "Q"` and `Kirby: Q` at the start of a paragraph', () => {
+    const found = extractCandidates(
+      '10:31\nArmenian Prime Minister Davit Hakobyan: "This is a deliberate attempt to terrorise our border villages."\n\nKirby: We are not seeking a wider war in the region.',
+      people,
+    );
+    expect(found.map((c) => [c.rule, c.speaker.actor?.id, c.cue.text, c.quote.exact])).toEqual([
+      ['speaker_then_quote', 21, ':', 'This is a deliberate attempt to terrorise our border villages.'],
+      ['speaker_then_quote', 22, ':', 'We are not seeking a wider war in the region'],
+    ]);
+  });
+
+  it('trap: a label before a colon is no speaker ("Update: ...", "Here is what we know: ...")', () => {
+    expect(
+      extractCandidates(
+        'Update: the shelling lasted about forty minutes overnight.\n\nHere is what we know so far: three houses were hit.',
+        people,
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe('extraction: who did it, in the words of the deed', () => {
+  it('"X forces opened fire", "a Ukrainian drone attack", "denied shooting down": the party and its position', () => {
+    const found = run(
+      [
+        'Chad said Venezuelan forces opened fire on the village overnight.',
+        'Russia said a Ukrainian drone attack set fire to an oil depot.',
+        'The RSF denied shooting down the aircraft.',
+      ].join('\n\n'),
+    );
+    expect(found.map(blamed)).toEqual([
+      [[9, 'asserts', 'perpetrator']],
+      [['Ukrainian', 'asserts', 'perpetrator']],
+      [[6, 'denies', 'perpetrator']],
+    ]);
+  });
+
+  it('a denial in the speaker’s own words clears the speaker’s side ("its units did not open fire")', () => {
+    const c = only('The RSF said its units "did not open fire on civilian areas" near the border.');
+    expect(blamed(c)).toEqual([[6, 'denies', 'perpetrator']]);
+  });
+
+  it('a party held responsible by a verb ("holds X responsible") that then declines is declining about its role', () => {
+    const [, declined] = run(
+      'Guyana holds Venezuela fully responsible for the attack.\n\nVenezuela has so far declined to respond to a diplomatic note.',
+    );
+    expect(blamed(declined)).toEqual([[9, 'declines_to_comment', 'perpetrator']]);
+  });
+
+  it('trap: an air defence shooting down drones holds nobody responsible; a name is not a deed ("William Burns")', () => {
+    const c = only('Russia said its air defences shot down 14 drones overnight.');
+    expect(c.attributions).toEqual([]);
+    const burns = only('Last week, Chad said CIA Director William Burns made an unannounced trip to Israel.');
+    expect(burns.signals.incident).toBe(false);
+  });
+});

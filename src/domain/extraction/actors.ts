@@ -192,6 +192,8 @@ export function createResolver(actors: readonly KnownActor[]): Resolver {
   const literal = new Map<string, Set<number>>();
   // Actors by the last word of their key, for matching a phrase that has a word more or less than the name.
   const byHead = new Map<string, { actor: KnownActor; key: string[] }[]>();
+  // The country an actor's name begins with ("Iranian Ministry of Defence": iran), for "the defence ministry".
+  const countryOfName = new Map<number, string>();
   const add = (key: string, actor: KnownActor, score: number) => {
     if (key === '') return;
     const list = index.get(key) ?? [];
@@ -210,7 +212,10 @@ export function createResolver(actors: readonly KnownActor[]): Resolver {
         const head = tokens[tokens.length - 1] as string;
         byHead.set(head, [...(byHead.get(head) ?? []), { actor, key: tokens }]);
       }
-      if (tokens.length > 1 && COUNTRIES.has(tokens[0] as string)) add(tokens.slice(1).join(' '), actor, 0.8);
+      if (tokens.length > 1 && COUNTRIES.has(tokens[0] as string)) {
+        add(tokens.slice(1).join(' '), actor, 0.8);
+        countryOfName.set(actor.id, tokens[0] as string);
+      }
       const words = foldName(name)
         .split(' ')
         .filter((w) => !ACRONYM_SKIP.has(w));
@@ -234,8 +239,12 @@ export function createResolver(actors: readonly KnownActor[]): Resolver {
     const found: ActorMatch[] = [...lookup(tokens.join(' '), 1)];
     // A title or description before the name: "Foreign Minister Hossein Amir-Abdollahian", "the state news agency IRNA";
     // not what follows a preposition ("the EU mission in Armenia" is not Armenia).
+    // Nor a name of another country's: "Armenian forces" are not the Congolese armed forces.
     for (let k = 1; k < tokens.length; k++) {
-      if (!PREPOSITIONS.has(tokens[k - 1] as string)) found.push(...lookup(tokens.slice(k).join(' '), 0.9));
+      if (PREPOSITIONS.has(tokens[k - 1] as string)) continue;
+      const named = tokens.slice(0, k).find((t) => COUNTRIES.has(t));
+      const fits = (m: ActorMatch) => !named || (countryOfName.get(m.actor.id) ?? named) === named;
+      found.push(...lookup(tokens.slice(k).join(' '), 0.9).filter(fits));
     }
     // A name followed by what it is: "the IRNA news agency", "Kayhan newspaper".
     for (let k = tokens.length - 1; k >= 1 && GENERIC_TAIL.has(tokens[k] as string); k--) {

@@ -1,3 +1,4 @@
+import { countryOf } from './actors.js';
 import { DECLINE_CONTENT, DENIAL_CONTENT, DOWNPLAY_CONTENT, SPECULATION_CONTENT } from './lexicon.js';
 import type { Token } from './nlp.js';
 import { phraseEndingAt, phraseStartingAt, type TokenRange } from './rules.js';
@@ -43,6 +44,9 @@ export function positionOf(stance: Stance): AttributionPosition {
 export interface HeldPhrase extends TokenRange {
   role?: AttributionRole;
 }
+
+/** Verbs of the deed itself, active voice: whoever does them is held responsible ("opened fire" too). */
+const DEED_VERBS = new Set(['shelled', 'shell', 'bombed', 'bomb', 'attacked', 'attack', 'fired', 'fire']);
 
 const SPONSORED = /^(backed|supported|sponsored|armed|funded|financed|directed|trained)$/;
 
@@ -93,6 +97,38 @@ export function responsiblePhrases(quoted: Token[], range: TokenRange): HeldPhra
       const np = phraseStartingAt(tokens, i + 1, tokens.length, false);
       if (np && np.from < range.to) found.push(np);
       continue;
+    }
+    // "Azerbaijani forces opened fire on ...", "units ... shelled the village", and denied: "did not open fire".
+    const deed =
+      DEED_VERBS.has(t.lower) ||
+      (t.lower === 'opened' && l(i + 1) === 'fire') ||
+      (t.lower === 'open' && l(i + 1) === 'fire');
+    if (deed && t.pos !== 'NOUN' && !/^(was|were|is|are|been|being|be)$/.test(l(i - 1))) {
+      let j = i - 1;
+      while (
+        j >= range.from &&
+        /^(had|has|have|did|does|do|not|never|reportedly|allegedly|also|then|repeatedly|["“”„«»‘’'])$/.test(
+          l(j),
+        )
+      )
+        j--;
+      const np = phraseEndingAt(tokens, j);
+      if (np && np.from >= range.from) found.push(np);
+      continue;
+    }
+    // "a Ukrainian drone attack", "Israeli strikes": the country an attack is named after.
+    if (OFFENCE.test(t.lower) && t.pos === 'NOUN' && i > range.from) {
+      let j = i - 1;
+      if (/^(drone|missile|rocket|air|artillery|cyber|naval|suicide|mortar)$/.test(l(j))) j--;
+      const adj = tokens[j];
+      if (
+        adj &&
+        j >= range.from &&
+        /^\p{Lu}/u.test(adj.value) &&
+        (adj.pos === 'ADJ' || adj.pos === 'PROPN') &&
+        countryOf(adj.value) !== undefined
+      )
+        found.push({ from: j, to: j + 1 });
     }
     // "terrorist groups backed by the American occupation forces", "Rwanda-backed rebels": a sponsor.
     if (SPONSORED.test(t.lower) && l(i + 1) === 'by' && i > range.from) {

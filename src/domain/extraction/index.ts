@@ -20,7 +20,13 @@ import {
 } from '../quote-anchor.js';
 import { type ActorMatch, createResolver, foldName, guessKind, nameKey, type Resolver } from './actors.js';
 import { type HeldPhrase, positionOf, responsiblePhrases, stanceOf } from './assess.js';
-import { DOCUMENT_NOUNS, MEDIA_WORDS, PERSON_TITLES, VAGUE_QUALIFIERS } from './lexicon.js';
+import {
+  DOCUMENT_NOUNS,
+  MEDIA_WORDS,
+  PERSON_TITLES,
+  TITLE_ABBREVIATIONS,
+  VAGUE_QUALIFIERS,
+} from './lexicon.js';
 import { oneStatementOnce, type StatementView } from './merge.js';
 import { looksEnglish, type Paragraph, paragraphsOf, type Sentence, sentencesOf, type Token } from './nlp.js';
 import { findQuotes, type QuotedSpan } from './quotes.js';
@@ -55,6 +61,22 @@ interface Mention {
   kind: ActorKind;
   /** Whether the mention opens its sentence (a subject, for "he" in the next one). */
   leading: boolean;
+  /** The titles a person is named with ("Gov. Alexander Kurbatov": governor), for "the governor". */
+  titles?: ReadonlySet<string>;
+}
+
+const titleOf = (word: string) => {
+  const w = word.toLowerCase().replace(/\.$/, '');
+  return TITLE_ABBREVIATIONS[w] ?? w;
+};
+/** The titles in a name and in the three words before it. */
+function titlesAround(tokens: Token[], from: number, to: number): Set<string> {
+  const out = new Set<string>();
+  for (let k = Math.max(0, from - 3); k < to; k++) {
+    const t = tokens[k] as Token;
+    if (t.quote < 0 && PERSON_TITLES.has(t.lower)) out.add(titleOf(t.lower));
+  }
+  return out;
 }
 
 interface Resolved {
@@ -93,6 +115,7 @@ function unitsOf(paragraph: Paragraph, sentences: Sentence[], quotes: QuotedSpan
         tokens: current,
         start: a.start,
         end: b.end,
+        first: units.length === 0,
       });
       current = [];
     }
@@ -138,6 +161,7 @@ function mentionsOf(units: Unit[], resolver: Resolver): Mention[] {
             text,
             kind: m.actor.kind,
             leading: leading(i, 1),
+            titles: titlesAround(tokens, i, i),
           });
           for (let k = i; k < i + n; k++) covered.add(k);
           i += n - 1;
@@ -189,6 +213,7 @@ function mentionsOf(units: Unit[], resolver: Resolver): Mention[] {
             text: name,
             kind: 'person',
             leading: leading(i, 2),
+            titles: titlesAround(tokens, i, j),
           });
         }
       }
@@ -312,6 +337,13 @@ export function extractCandidates(
   // Whom the document holds responsible, in any voice but not in background: a no-comment from that party,
   // or a statement that names it, is about the story.
   const suspects = new Set<number>();
+  for (const raw of raws) {
+    if (background.has(raw.unit.paragraph)) continue;
+    for (const np of raw.heldResponsible) {
+      const best = resolver.resolveParty(phraseText(text, raw.unit, np))[0];
+      if (best && best.score >= RESOLVED_SCORE) suspects.add(resolver.topOf(best.actor).id);
+    }
+  }
   for (const unit of units) {
     if (background.has(unit.paragraph)) continue;
     for (const np of responsiblePhrases(unit.tokens, { from: 0, to: unit.tokens.length })) {
@@ -704,7 +736,8 @@ function resolveSpeaker(
       pronoun === 'her' ||
       (tokens.length <= 3 && tokens[0]?.lower === 'the' && PERSON_TITLES.has(head.lower))
     ) {
-      return { ...personAnaphor(at), relays: near ? (prev?.relays ?? []) : [] };
+      const title = tokens.length > 1 ? titleOf(head.lower) : null;
+      return { ...personAnaphor(at, title), relays: near ? (prev?.relays ?? []) : [] };
     }
     if (pronoun === 'it' || pronoun === 'they' || pronoun === 'them') {
       if (prev && near && prev.kind !== 'person') return inherit(0.75) as Resolved;
@@ -810,8 +843,17 @@ function resolveSpeaker(
   }
 
   /** "he"/"she": the previous sentence's subject if a person, else the last person named (paragraph first). */
-  function personAnaphor(at: TextRange): Resolved {
+  function personAnaphor(at: TextRange, title: string | null): Resolved {
     const people = before.filter((m) => m.kind === 'person');
+    // "the regional governor said ..." before or after "Gov. Alexander Kurbatov": the one with that title,
+    // the last named before, else the first named in the next two paragraphs.
+    if (title !== null) {
+      const titled = (m: Mention) => m.kind === 'person' && m.titles?.has(title) === true;
+      const match =
+        [...people].reverse().find(titled) ??
+        mentions.find((m) => m.at >= here && m.paragraph <= unit.paragraph + 2 && titled(m));
+      if (match) return { ...fromMention(match, at, 0.8), kind: 'person' };
+    }
     const ordered: Mention[] = [];
     const push = (m: Mention | undefined) => {
       if (m && !ordered.some((o) => sameMention(o, m))) ordered.push(m);
@@ -897,8 +939,19 @@ function attributionsOf(
   const { unit } = raw;
   const position = positionOf(stance);
   const out: AttributionProposal[] = [];
+  const ownTop = () => {
+    const own = resolved.speaker.actor ? resolver.byId.get(resolved.speaker.actor.id) : undefined;
+    return own ? resolver.topOf(own) : undefined;
+  };
   const add = (np: HeldPhrase) => {
     const phrase = phraseText(text, unit, np);
+    // "We had nothing to do with it", "its units did not open fire": the speaker's own side.
+    if (/^(we|our\b.*|its\b.*|their\b.*)$/i.test(phrase.trim()) && stance === 'denies') {
+      const top = ownTop();
+      if (top && !out.some((a) => a.actor?.id === top.id))
+        out.push({ actor: named(top), actorText: phrase, position, role: np.role ?? 'perpetrator' });
+      return;
+    }
     if (/^(it|they|he|she|we|i|who|which|that)$/i.test(phrase.trim())) return;
     const best = resolver.resolveParty(phrase)[0];
     const actor = best && best.score >= RESOLVED_SCORE ? named(best.actor) : null;
@@ -909,11 +962,7 @@ function attributionsOf(
   for (const np of raw.heldResponsible) add(np);
   const range = { from: Math.min(raw.content.from, raw.cue.from), to: Math.max(raw.content.to, raw.cue.to) };
   for (const np of responsiblePhrases(unit.tokens, range)) add(np);
-  if (
-    /\bdenied (any )?(involvement|responsibility|role)\b/i.test(
-      text.slice(spanOf(unit, range).start, spanOf(unit, range).end),
-    )
-  ) {
+  if (DENIED_DEED.test(text.slice(spanOf(unit, range).start, spanOf(unit, range).end))) {
     const own = resolved.speaker.actor ? resolver.byId.get(resolved.speaker.actor.id) : undefined;
     if (own) {
       const top = resolver.topOf(own);
@@ -945,6 +994,10 @@ function attributionsOf(
   }
   return out;
 }
+
+/** Denying one's own part: "denied any involvement", "denied shooting down the aircraft". */
+const DENIED_DEED =
+  /\bden(ied|ies|y|ying) (any |having |ever )?(involvement|responsibility|role|a role|any role|shooting|firing|launching|attacking|carrying out|staging|being behind|having a hand)\b/i;
 
 /** Under this confidence a candidate is stored and listed, but not proposed by default. */
 export const MIN_CONFIDENCE = 0.5;

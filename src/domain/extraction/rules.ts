@@ -5,6 +5,7 @@ import {
   HEARSAY_NOUNS,
   HEARSAY_VERBS,
   PARTICIPLE_CUES,
+  PERSON_TITLES,
   REPORTING_VERBS,
   RESPONSIBILITY_VERBS,
   VERB_PRELUDE,
@@ -20,6 +21,8 @@ export interface Unit {
   tokens: Token[];
   start: number;
   end: number;
+  /** Whether the unit is the first of its paragraph. */
+  first: boolean;
 }
 
 /** A contiguous run of tokens [from, to) in a unit. */
@@ -312,7 +315,7 @@ function clauseEnd(tokens: Token[], from: number): number {
       if (n && n.quote < 0 && (PARTICIPLE_CUES.has(n.lower) || n.lower === 'citing')) return i;
       if (n && n.lower === 'according' && lower(n2) === 'to') return i;
       // "..., while other reports pointed to ...": a contrast in the writer's voice, not more of the statement.
-      if (n && n.quote < 0 && /^(while|whereas)$/.test(n.lower)) return i;
+      if (n && n.quote < 0 && /^(while|whereas|though|although)$/.test(n.lower)) return i;
       // ", the ministry said" closing the clause.
       for (let k = i + 1; k < Math.min(tokens.length, i + 9); k++) {
         if (isCueVerb(tokens, k)) {
@@ -339,6 +342,48 @@ function clauseEnd(tokens: Token[], from: number): number {
   while (end > from && /^[.,;:!?]$/.test((tokens[end - 1] as Token).value)) end--;
   return end;
 }
+
+/** Whether a unit is the first sentence of its paragraph. */
+const unitOpensParagraph = (unit: Unit) =>
+  unit.tokens[0] !== undefined && unit.tokens[0].start === unit.start && unit.first;
+
+/** A single capitalised word before a colon that reads as a surname rather than a label ("Kirby", not "Update"). */
+const speakerName = (names: Token[]) =>
+  names.length === 1 && (names[0] as Token).pos === 'PROPN' && !LABELS.has((names[0] as Token).lower);
+const LABELS = new Set([
+  'update',
+  'updates',
+  'breaking',
+  'analysis',
+  'live',
+  'photo',
+  'photos',
+  'video',
+  'watch',
+  'read',
+  'note',
+  'editor',
+  'correction',
+  'background',
+  'context',
+  'timeline',
+  'source',
+  'sources',
+  'credit',
+  'warning',
+  'opinion',
+  'explainer',
+  'exclusive',
+  'latest',
+  'recap',
+  'summary',
+  'q',
+  'a',
+  'question',
+  'answer',
+  'comment',
+  'comments',
+]);
 
 /** Verbs of owning a deed: "claimed responsibility", "took credit". */
 const CLAIM_DEED_VERBS = new Set(['claim', 'take', 'assume', 'accept', 'admit', 'acknowledge']);
@@ -574,6 +619,29 @@ export function statementsOf(unit: Unit): RawStatement[] {
       });
       i = cue.to - 1;
       break;
+    }
+  }
+
+  // A live blog's or transcript's speaker before a colon: `Armenian Prime Minister Davit Hakobyan: "..."`,
+  // "Kirby: We are not seeking a war". Only at the start of a paragraph, only a name (several capitalised words,
+  // or one with a title), never "Update:" or "Here's what we know:".
+  if (unitOpensParagraph(unit)) {
+    let k = 0;
+    while (k < tokens.length && k < 8 && isNameToken(tokens[k])) k++;
+    const names = tokens.slice(0, k).filter((t) => t.value !== '-');
+    const titled = names.some((t) => PERSON_TITLES.has(t.lower));
+    if (tokens[k]?.value === ':' && (names.length >= 2 || titled || speakerName(names))) {
+      const q = quoteAt(tokens, k + 1);
+      const content = q ? innerOf(tokens, q) : { from: k + 1, to: clauseEnd(tokens, k + 1) };
+      if (words(tokens, content) >= 4 && (q || tokens[k + 1]?.quote === -1)) {
+        take({
+          ...base,
+          rule: 'speaker_then_quote',
+          content,
+          cue: { from: k, to: k + 1 },
+          speaker: { kind: 'phrase', range: { from: 0, to: k }, description: null },
+        });
+      }
     }
   }
 
@@ -1023,9 +1091,39 @@ function hasFiniteVerb(tokens: Token[], r: TokenRange): boolean {
   for (let i = r.from; i < r.to; i++) {
     const t = tokens[i] as Token;
     if ((t.pos === 'AUX' || t.pos === 'VERB') && !/ing$/.test(t.lower)) return true;
+    // The tagger reads some past forms after a noun as nouns: "its air defences shot down 14 drones".
+    const after = tokens[i - 1];
+    if (
+      i > r.from &&
+      (t.pos === 'NOUN' || t.pos === 'ADJ') &&
+      after !== undefined &&
+      NOUNISH.has(after.pos) &&
+      (PAST_FORMS.has(t.lower) || (/[^e]ed$/.test(t.lower) && t.lower.length > 4))
+    )
+      return true;
   }
   return false;
 }
+
+const PAST_FORMS = new Set([
+  'shot',
+  'hit',
+  'struck',
+  'fell',
+  'blew',
+  'broke',
+  'caught',
+  'cut',
+  'set',
+  'hurt',
+  'left',
+  'led',
+  'held',
+  'made',
+  'took',
+  'sank',
+  'brought',
+]);
 
 function findAfter(tokens: Token[], from: number, word: string): number {
   for (let k = from; k < tokens.length; k++) {
