@@ -96,6 +96,7 @@ interface Weights {
   responsibility: number;
   suspect: number;
   subject: number;
+  continues: number;
   otherTime: number;
   threshold: number;
 }
@@ -104,6 +105,7 @@ const SHIPPED: Weights = {
   responsibility: 0.6,
   suspect: 0.5,
   subject: 0.8,
+  continues: 0.6,
   otherTime: 0.4,
   threshold: MIN_CONFIDENCE,
 };
@@ -113,6 +115,7 @@ function confidence(s: ConfidenceSignals, w: Weights): number {
     (1 - (s.incident ? w.incident : 0)) *
       (1 - (s.responsibility ? w.responsibility : 0)) *
       (1 - (s.suspect ? w.suspect : 0)) *
+      (1 - (s.continues ? w.continues : 0)) *
       (1 - s.subject * w.subject);
   return s.speaker * story * (s.otherTime ? w.otherTime : 1);
 }
@@ -182,7 +185,7 @@ for (const incident of [0.4, 0.5, 0.6, 0.7])
       for (const subject of [0.6, 0.8, 1])
         for (const otherTime of [0.4, 0.7])
           for (const threshold of [0.4, 0.45, 0.5, 0.55, 0.6])
-            grid.push({ incident, responsibility, suspect, subject, otherTime, threshold });
+            grid.push({ incident, responsibility, suspect, subject, continues: 0.6, otherTime, threshold });
 
 const splits: [string[], string[]][] = [
   [

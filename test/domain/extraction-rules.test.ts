@@ -247,3 +247,89 @@ describe('extraction: who did it, in the words of the deed', () => {
     expect(burns.signals.incident).toBe(false);
   });
 });
+
+describe('extraction: more speakers, blame positions and statements that go on', () => {
+  const more: KnownActor[] = [
+    ...ACTORS,
+    {
+      id: 30,
+      name: 'US Department of State',
+      kind: 'government_body',
+      aliases: ['State Department'],
+      parentId: 16,
+    },
+    { id: 31, name: 'Iranian officials', kind: 'group', aliases: [], parentId: null },
+    { id: 32, name: 'Hezbollah', kind: 'group', aliases: [], parentId: null },
+    { id: 33, name: 'Armed Forces of Ukraine', kind: 'military', aliases: [], parentId: 34 },
+    { id: 34, name: 'Ukraine', kind: 'state', aliases: [], parentId: null },
+    { id: 35, name: 'Israel', kind: 'state', aliases: [], parentId: null },
+    { id: 36, name: 'Houthis', kind: 'group', aliases: [], parentId: null },
+    { id: 37, name: 'Yuriy Kovalenko', kind: 'person', aliases: [], parentId: 34 },
+    { id: 38, name: 'Iran', kind: 'state', aliases: [], parentId: null },
+  ];
+  const go = (text: string) => extractCandidates(text, more);
+
+  it('"a senior State Department official" speaks for the State Department, not for another country’s officials', () => {
+    const [c] = go(
+      '"The Houthis could not sustain this campaign without help," a senior State Department official told reporters.',
+    );
+    expect(c?.speaker.actor?.id).toBe(30);
+  });
+
+  it('"Ukraine’s military" is its armed forces; "the group" is the group named before the speaker', () => {
+    expect(
+      go('Ukraine’s military says Russian forces blew up the dam overnight.')[0]?.speaker.actor?.id,
+    ).toBe(33);
+    const [c] = go('An airstrike in Beirut killed a senior Hezbollah commander on Tuesday, the group said.');
+    expect(c?.speaker).toMatchObject({ text: 'the group', actor: { id: 32 } });
+  });
+
+  it('"condemned X as ..." is a statement; trap: a verb that takes an object does not invert (", condemned the strike")', () => {
+    const [c] = go(
+      'Lebanon’s prime minister, Najib Haddad, condemned the strike as "a blatant violation of Lebanese sovereignty".',
+    );
+    expect(c).toMatchObject({ speaker: { text: 'Najib Haddad' }, cue: { text: 'condemned' } });
+    expect(c?.quote.exact).toContain('condemned the strike as');
+  });
+
+  it('in a denial, what it clears is denied and what else it names is blamed', () => {
+    const [c] = go(
+      'Dmitry Orlov: "This is deliberate sabotage by the Kyiv regime. We reject the accusations against Russia."',
+    );
+    expect(c?.stance).toBe('denies');
+    expect(blamed(c)).toEqual([
+      [34, 'asserts', 'perpetrator'],
+      [1, 'denies', 'perpetrator'],
+    ]);
+  });
+
+  it('"had no role", "held X accountable", "the Israeli regime’s missile attack", "claimed the attacks"', () => {
+    const found = go(
+      [
+        'Iran’s spokesman said Tehran had no role in the incident.',
+        'Kovalenko said Kyiv held Russia accountable.',
+        'Iran said the Israeli regime’s missile attack killed two advisers.',
+        'The Houthis claimed the attacks within hours.',
+      ].join('\n\n'),
+    );
+    expect(found.map(blamed)).toEqual([
+      [[38, 'denies', 'perpetrator']],
+      [[1, 'asserts', 'perpetrator']],
+      [[35, 'asserts', 'perpetrator']],
+      [[36, 'asserts', 'perpetrator']],
+    ]);
+  });
+
+  it('a statement that goes on from the same speaker’s statement about the story counts as about it; trap: another speaker’s does not', () => {
+    const [first, second] = go(
+      'Yuriy Kovalenko said the missile was a Russian Kh-31 fired from a fighter jet. "We have the radar tracks. There is no doubt," he said.',
+    );
+    expect(first?.signals.incident).toBe(true);
+    expect(second?.signals).toMatchObject({ continues: true, incident: false });
+    expect(second?.confidence).toBeGreaterThanOrEqual(0.5);
+    const [, other] = go(
+      'Yuriy Kovalenko said the missile was a Russian Kh-31 fired from a fighter jet. "We have the tracks," Orlov said.',
+    );
+    expect(other?.signals.continues).toBe(false);
+  });
+});

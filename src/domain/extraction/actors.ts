@@ -188,6 +188,14 @@ export interface Resolver {
 export function createResolver(actors: readonly KnownActor[]): Resolver {
   const byId = new Map(actors.map((a) => [a.id, a]));
   const index = new Map<string, ActorMatch[]>();
+  // Names with their country left out ("the defence ministry" for the Iranian one): matched as a whole
+  // phrase only, never as the tail of a longer one ("a State Department official" is no Iranian official).
+  const bare = new Map<string, ActorMatch[]>();
+  function addBare(key: string, actor: KnownActor, score: number) {
+    const list = bare.get(key) ?? [];
+    if (!list.some((m) => m.actor.id === actor.id)) list.push({ actor, score });
+    bare.set(key, list);
+  }
   // Names as written (folded, countries not unified): "the Kremlin" is the Kremlin before it is Russia.
   const literal = new Map<string, Set<number>>();
   // Actors by the last word of their key, for matching a phrase that has a word more or less than the name.
@@ -209,11 +217,11 @@ export function createResolver(actors: readonly KnownActor[]): Resolver {
       const raw = literalKey(name);
       literal.set(raw, (literal.get(raw) ?? new Set()).add(actor.id));
       if (tokens.length >= 2) {
-        const head = tokens[tokens.length - 1] as string;
+        const head = headOf(tokens);
         byHead.set(head, [...(byHead.get(head) ?? []), { actor, key: tokens }]);
       }
       if (tokens.length > 1 && COUNTRIES.has(tokens[0] as string)) {
-        add(tokens.slice(1).join(' '), actor, 0.8);
+        addBare(tokens.slice(1).join(' '), actor, 0.8);
         countryOfName.set(actor.id, tokens[0] as string);
       }
       const words = foldName(name)
@@ -232,11 +240,12 @@ export function createResolver(actors: readonly KnownActor[]): Resolver {
 
   const lookup = (key: string, factor: number): ActorMatch[] =>
     (index.get(key) ?? []).map((m) => ({ actor: m.actor, score: m.score * factor }));
+  const lookupBare = (key: string): ActorMatch[] => bare.get(key) ?? [];
 
   function resolve(phrase: string): ActorMatch[] {
     const tokens = nameKey(phrase);
     if (tokens.length === 0) return [];
-    const found: ActorMatch[] = [...lookup(tokens.join(' '), 1)];
+    const found: ActorMatch[] = [...lookup(tokens.join(' '), 1), ...lookupBare(tokens.join(' '))];
     // A title or description before the name: "Foreign Minister Hossein Amir-Abdollahian", "the state news agency IRNA";
     // not what follows a preposition ("the EU mission in Armenia" is not Armenia).
     // Nor a name of another country's: "Armenian forces" are not the Congolese armed forces.
@@ -271,7 +280,7 @@ export function createResolver(actors: readonly KnownActor[]): Resolver {
     // A word more or fewer than a name on record, the head the same: "the EU monitoring mission in Armenia" for
     // "European Union Mission in Armenia", "a Georgian security official" for "Georgian officials", "Congolese
     // forces" for "Congolese armed forces".
-    for (const { actor, key } of byHead.get(head) ?? []) {
+    for (const { actor, key } of byHead.get(headOf(tokens)) ?? []) {
       if (key.length === tokens.length) continue;
       const [short, long] = key.length < tokens.length ? [key, tokens] : [tokens, key];
       const missing = long.length - short.length;
@@ -330,6 +339,12 @@ function literalKey(s: string): string {
     .split(' ')
     .filter((w) => w !== 'the' && w !== 'a' && w !== 'an')
     .join(' ');
+}
+
+/** The head word of a name key: the last word before a preposition ("coordinator" in "un coordinator for ukraine"). */
+function headOf(tokens: readonly string[]): string {
+  const p = tokens.findIndex((w, i) => i > 0 && PREPOSITIONS.has(w));
+  return (p > 0 ? tokens[p - 1] : tokens[tokens.length - 1]) as string;
 }
 
 /** Whether every word of `short` stands in `long`, in order. */

@@ -1,7 +1,7 @@
 import { countryOf } from './actors.js';
 import { DECLINE_CONTENT, DENIAL_CONTENT, DOWNPLAY_CONTENT, SPECULATION_CONTENT } from './lexicon.js';
 import type { Token } from './nlp.js';
-import { phraseEndingAt, phraseStartingAt, type TokenRange } from './rules.js';
+import { heldAs, phraseEndingAt, phraseStartingAt, type TokenRange } from './rules.js';
 import type { AttributionPosition, AttributionRole, Stance } from './types.js';
 
 /** The stance of a statement from its cue and its words. */
@@ -43,12 +43,26 @@ export function positionOf(stance: Stance): AttributionPosition {
 /** A phrase the text holds responsible, and for what part (the deed by default). */
 export interface HeldPhrase extends TokenRange {
   role?: AttributionRole;
+  /** The passage clears the party rather than blames it ("had nothing to do with", "accusations against X"
+   * rejected). */
+  denied?: boolean;
 }
 
 /** Verbs of the deed itself, active voice: whoever does them is held responsible ("opened fire" too). */
 const DEED_VERBS = new Set(['shelled', 'shell', 'bombed', 'bomb', 'attacked', 'attack', 'fired', 'fire']);
 
 const SPONSORED = /^(backed|supported|sponsored|armed|funded|financed|directed|trained)$/;
+
+/** Words of rejecting what follows: "rejects any attempts to blame", "dismissed accusations against". */
+const REJECTING =
+  /^(reject|rejects|rejected|rejecting|dismiss|dismisses|dismissed|deny|denies|denied|rebuff|rebuffed|refute|refuted)$/;
+
+/** Weapons a country's name may be put to: "a Russian missile", "Israeli jets". */
+const WEAPON =
+  /^(missile|missiles|rocket|rockets|drone|drones|shell|shells|mine|mines|bomb|bombs|jet|jets|warplane|warplanes|shelling|fire|artillery|gunfire)$/;
+/** Words between a demonym and the deed: "drone", "air-defence", "artillery". */
+const MODIFIER =
+  /^(drone|missile|rocket|air|defence|defense|artillery|cyber|naval|suicide|mortar|ballistic|cruise|repeated|heavy|fresh|new|deadly|overnight)$/;
 
 const OFFENCE =
   /^(attack|attacks|strike|strikes|operation|operations|bombing|explosion|explosions|blast|assault|aggression|sabotage|raid|raids|act|incident)$/;
@@ -70,8 +84,24 @@ export function responsiblePhrases(quoted: Token[], range: TokenRange): HeldPhra
       while (j >= range.from && /^(had|has|have|absolutely|really|also|["“”„«»‘’'])$/.test(l(j))) j--;
       if (j < i - 1) {
         const np = phraseEndingAt(tokens, j);
-        if (np && np.from >= range.from) found.push(np);
+        if (np && np.from >= range.from) found.push({ ...np, denied: true });
       }
+      continue;
+    }
+    // X had no role / part / hand in
+    if (
+      /^(role|part|hand|involvement)$/.test(t.lower) &&
+      l(i - 1) === 'no' &&
+      /^(had|has|have|played|plays)$/.test(l(i - 2))
+    ) {
+      const np = phraseEndingAt(tokens, i - 3);
+      if (np && np.from >= range.from) found.push({ ...np, denied: true });
+      continue;
+    }
+    // held X responsible / accountable
+    if (/^(hold|holds|held|holding)$/.test(t.lower) && t.pos === 'VERB') {
+      const np = heldAs(tokens, i);
+      if (np) found.push(np);
       continue;
     }
     // X was (not) involved
@@ -79,8 +109,30 @@ export function responsiblePhrases(quoted: Token[], range: TokenRange): HeldPhra
       let j = i - 1;
       while (j >= range.from && /^(was|were|is|are|been|be|had|has|have|not|never)$/.test(l(j))) j--;
       const np = phraseEndingAt(tokens, j);
-      if (np && np.from >= range.from) found.push(np);
+      const negated = tokens.slice(j + 1, i).some((x) => /^(not|never)$/.test(x.lower));
+      if (np && np.from >= range.from) found.push({ ...np, denied: negated });
       continue;
+    }
+    // "sabotage by the Kyiv regime", "an attack by Israel"; "accusations against Russia", cleared when rejected.
+    if (OFFENCE.test(t.lower) && l(i + 1) === 'by') {
+      const np = phraseStartingAt(tokens, i + 2, tokens.length, false);
+      if (np && np.from < range.to) found.push(np);
+      continue;
+    }
+    if (/^(accusations?|allegations?|charges?|claims?)$/.test(t.lower) && l(i + 1) === 'against') {
+      const np = phraseStartingAt(tokens, i + 2, tokens.length, false);
+      const rejected = [1, 2, 3, 4].some((k) => REJECTING.test(l(i - k)));
+      if (np && np.from < range.to) found.push({ ...np, denied: rejected });
+      continue;
+    }
+    // "the Israeli regime's missile attack"
+    if ((OFFENCE.test(t.lower) || WEAPON.test(t.lower)) && t.pos === 'NOUN') {
+      let j = i - 1;
+      for (let m = 0; m < 3 && (MODIFIER.test(l(j)) || l(j) === '-'); m++) j--;
+      if (/^[’']s$/.test(tokens[j]?.value ?? '') && j - 1 >= range.from) {
+        const np = phraseEndingAt(tokens, j - 1);
+        if (np && np.from >= range.from) found.push(np);
+      }
     }
     // Russian involvement, Israeli complicity
     if (/^(involvement|complicity|culpability)$/.test(t.lower) && i > range.from) {
@@ -88,22 +140,32 @@ export function responsiblePhrases(quoted: Token[], range: TokenRange): HeldPhra
       while (j >= range.from && /^\p{Lu}/u.test(tokens[j]?.value ?? '') && tokens[j]?.pos !== 'DET') j--;
       if (j < i - 1) found.push({ from: j + 1, to: i });
     }
-    // ... to blame Russia, accusing Kyiv of ...
+    // ... to blame Russia, accusing Kyiv of ... (cleared in "rejects any attempts to blame Russia")
     if (
       (t.lemma === 'blame' || t.lemma === 'accuse') &&
       t.pos === 'VERB' &&
       !/^(is|was|were|are|be|been)$/.test(l(i - 1))
     ) {
       const np = phraseStartingAt(tokens, i + 1, tokens.length, false);
-      if (np && np.from < range.to) found.push(np);
+      const rejected = [1, 2, 3, 4].some((k) => REJECTING.test(l(i - k)));
+      if (np && np.from < range.to) found.push({ ...np, denied: rejected });
       continue;
     }
     // "Azerbaijani forces opened fire on ...", "units ... shelled the village", and denied: "did not open fire".
     const deed =
       DEED_VERBS.has(t.lower) ||
+      (/^(blew|blown|blow)$/.test(t.lower) &&
+        l(i + 1) === 'up' &&
+        /^(the|a|an|its|their|this|that)$/.test(l(i + 2))) ||
       (t.lower === 'opened' && l(i + 1) === 'fire') ||
       (t.lower === 'open' && l(i + 1) === 'fire');
-    if (deed && t.pos !== 'NOUN' && !/^(was|were|is|are|been|being|be)$/.test(l(i - 1))) {
+    // Not the weapon in "a Kh-31 fired from a fighter jet", "the village shelled by ...".
+    if (
+      deed &&
+      t.pos !== 'NOUN' &&
+      !/^(was|were|is|are|been|being|be)$/.test(l(i - 1)) &&
+      !/^(from|by|into|during)$/.test(l(i + 1))
+    ) {
       let j = i - 1;
       while (
         j >= range.from &&
@@ -113,13 +175,15 @@ export function responsiblePhrases(quoted: Token[], range: TokenRange): HeldPhra
       )
         j--;
       const np = phraseEndingAt(tokens, j);
-      if (np && np.from >= range.from) found.push(np);
+      const negated = tokens.slice(j + 1, i).some((x) => /^(not|never|n't)$/.test(x.lower));
+      if (np && np.from >= range.from) found.push({ ...np, denied: negated });
       continue;
     }
     // "a Ukrainian drone attack", "Israeli strikes": the country an attack is named after.
-    if (OFFENCE.test(t.lower) && t.pos === 'NOUN' && i > range.from) {
+    if ((OFFENCE.test(t.lower) || WEAPON.test(t.lower)) && t.pos === 'NOUN' && i > range.from) {
       let j = i - 1;
-      if (/^(drone|missile|rocket|air|artillery|cyber|naval|suicide|mortar)$/.test(l(j))) j--;
+      // "a Ukrainian drone attack", "a Ukrainian air-defence missile", "repeated Ukrainian shelling"
+      for (let m = 0; m < 3 && (MODIFIER.test(l(j)) || l(j) === '-'); m++) j--;
       const adj = tokens[j];
       if (
         adj &&
@@ -179,7 +243,7 @@ export function responsiblePhrases(quoted: Token[], range: TokenRange): HeldPhra
       if (/^(was|were|is|are|been|being)$/.test(l(j))) continue;
       while (j >= range.from && /^(had|has|have|also|reportedly|allegedly|that)$/.test(l(j))) j--;
       if (/^(was|were|is|are|been|being)$/.test(l(j))) continue;
-      const object = phraseStartingAt(tokens, next);
+      const object = phraseStartingAt(tokens, /^["“”„«»‘’']$/.test(l(next)) ? next + 1 : next);
       const objectHead = object ? tokens[object.to - 1] : undefined;
       if (t.lower.startsWith('carr') && !(objectHead && OFFENCE.test(objectHead.lower))) continue;
       const np = phraseEndingAt(tokens, j);

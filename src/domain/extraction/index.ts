@@ -258,6 +258,13 @@ const GENERIC_HEADS: Record<string, ActorKind | 'document' | 'person'> = {
   forces: 'military',
   force: 'military',
   agency: 'media_outlet',
+  group: 'group',
+  movement: 'group',
+  militia: 'group',
+  rebels: 'group',
+  company: 'group',
+  operator: 'group',
+  firm: 'group',
   newspaper: 'media_outlet',
   broadcaster: 'media_outlet',
   outlet: 'media_outlet',
@@ -408,6 +415,7 @@ export function extractCandidates(
   );
 
   const kept = oneStatementOnce(drafts.map((d) => statementView(d, resolver)));
+  let before: { last: Draft; candidate: ExtractedCandidate } | null = null;
   return kept.map((k) => {
     const head = drafts[k.index] as Draft;
     const members = k.members.map((i) => drafts[i] as Draft);
@@ -427,8 +435,10 @@ export function extractCandidates(
         text: restate(text.slice(head.content.start, last.content.end)),
       };
     }
-    const signals = signalsOf(head, members, candidate, text, topic, mentions, resolver, suspects);
-    return { ...candidate, confidence: confidenceOf(signals), signals };
+    const signals = signalsOf(head, members, candidate, text, topic, mentions, resolver, suspects, before);
+    const done = { ...candidate, confidence: confidenceOf(signals), signals };
+    before = { last: drafts[Math.max(...k.members)] as Draft, candidate: done };
+    return done;
   });
 }
 
@@ -762,7 +772,8 @@ function resolveSpeaker(
       const word = foldName(head.value);
       const key = nameKey(head.value)[0] ?? word;
       const cls = GENERIC_HEADS[word];
-      const recent = [...before].reverse();
+      // Named before the speaker, even inside the statement: "... killed a Hezbollah commander, the group said".
+      const recent = mentions.filter((m) => m.at < span.start).reverse();
       // The last one named with that word ("The Journal": The Wall Street Journal), else the last of that kind.
       const last =
         recent.find((m) => {
@@ -808,6 +819,11 @@ function resolveSpeaker(
     if (!sure(whole) && own > 0 && own + 1 < tokens.length && role(tokens.length - 1)) {
       const owner = resolver.resolve(textOf(0, own));
       if (sure(owner) && owner[0]?.actor.kind !== 'person') return owner;
+    }
+    // "a senior State Department official", "an IDF spokesperson": the body named before the role.
+    if (!sure(whole) && tokens.length >= 2 && role(tokens.length - 1)) {
+      const body = resolver.resolve(textOf(0, tokens.length - 1));
+      if (sure(body) && body[0]?.actor.kind !== 'person' && body[0]?.actor.kind !== 'state') return body;
     }
     return whole;
   }
@@ -939,17 +955,31 @@ function attributionsOf(
   const { unit } = raw;
   const position = positionOf(stance);
   const out: AttributionProposal[] = [];
+  // A denial clears whom it denies; what else it names it blames: "This is sabotage by the Kyiv regime. We
+  // reject the accusations against Russia." A denying cue ("denied that ...") denies all it says.
+  const cueDenies = raw.stance === 'denies' || unit.tokens[raw.cue.from]?.lemma === 'deny';
+  const positionFor = (np: HeldPhrase): AttributionProposal['position'] =>
+    np.denied || cueDenies ? 'denies' : stance === 'denies' ? 'asserts' : position;
   const ownTop = () => {
     const own = resolved.speaker.actor ? resolver.byId.get(resolved.speaker.actor.id) : undefined;
     return own ? resolver.topOf(own) : undefined;
   };
   const add = (np: HeldPhrase) => {
     const phrase = phraseText(text, unit, np);
-    // "We had nothing to do with it", "its units did not open fire": the speaker's own side.
-    if (/^(we|our\b.*|its\b.*|their\b.*)$/i.test(phrase.trim()) && stance === 'denies') {
+    // "We had nothing to do with it", "its units did not open fire", "(the military said) it had carried out a
+    // strike": the speaker's own side. "they" may be anyone.
+    const selfish =
+      /^(we|our\b.*|its\b.*)$/i.test(phrase.trim()) ||
+      (/^it$/i.test(phrase.trim()) && resolved.kind !== 'person');
+    if (selfish || (/^their\b/i.test(phrase.trim()) && stance === 'denies')) {
       const top = ownTop();
       if (top && !out.some((a) => a.actor?.id === top.id))
-        out.push({ actor: named(top), actorText: phrase, position, role: np.role ?? 'perpetrator' });
+        out.push({
+          actor: named(top),
+          actorText: phrase,
+          position: positionFor(np),
+          role: np.role ?? 'perpetrator',
+        });
       return;
     }
     if (/^(it|they|he|she|we|i|who|which|that)$/i.test(phrase.trim())) return;
@@ -957,12 +987,15 @@ function attributionsOf(
     const actor = best && best.score >= RESOLVED_SCORE ? named(best.actor) : null;
     if (!actor && !/\p{Lu}/u.test(phrase)) return;
     if (out.some((a) => (actor ? a.actor?.id === actor.id : a.actorText === phrase))) return;
-    out.push({ actor, actorText: phrase, position, role: np.role ?? 'perpetrator' });
+    out.push({ actor, actorText: phrase, position: positionFor(np), role: np.role ?? 'perpetrator' });
   };
   for (const np of raw.heldResponsible) add(np);
   const range = { from: Math.min(raw.content.from, raw.cue.from), to: Math.max(raw.content.to, raw.cue.to) };
   for (const np of responsiblePhrases(unit.tokens, range)) add(np);
-  if (DENIED_DEED.test(text.slice(spanOf(unit, range).start, spanOf(unit, range).end))) {
+  const said = text.slice(spanOf(unit, range).start, spanOf(unit, range).end);
+  // Rejecting "the allegation" or calling "the accusation" baseless answers a charge against the speaker's side.
+  const answersCharge = stance === 'denies' && out.length === 0 && REJECTED_CHARGE.test(said);
+  if (DENIED_DEED.test(said) || answersCharge) {
     const own = resolved.speaker.actor ? resolver.byId.get(resolved.speaker.actor.id) : undefined;
     if (own) {
       const top = resolver.topOf(own);
@@ -999,12 +1032,22 @@ function attributionsOf(
 const DENIED_DEED =
   /\bden(ied|ies|y|ying) (any |having |ever )?(involvement|responsibility|role|a role|any role|shooting|firing|launching|attacking|carrying out|staging|being behind|having a hand)\b/i;
 
+const REJECTED_CHARGE =
+  /\b(reject|dismiss|rebuff|refute|den(y|ied|ies))\w*\b[^.;]{0,30}\b(allegations?|accusations?|claims?|charges?|suggestions?)\b|\b(allegations?|accusations?|claims?|charges?)\b[^.;]{0,40}\b(baseless|unfounded|groundless|false|fabricated)\b/i;
+
 /** Under this confidence a candidate is stored and listed, but not proposed by default. */
 export const MIN_CONFIDENCE = 0.5;
 
 // How much each kind of evidence says that a statement is about the story; they add up as independent
 // chances (1 - product of misses), so any one strong sign suffices and weak ones reinforce each other.
-const STORY_WEIGHTS = { incident: 0.6, responsibility: 0.6, suspect: 0.5, subject: 0.8 };
+const STORY_WEIGHTS = { incident: 0.6, responsibility: 0.6, suspect: 0.5, continues: 0.6, subject: 0.8 };
+/** How much the statement before must be about the story for one that goes on from it to count as such. */
+const CONTINUED_STORY = 0.6;
+
+const sameSpeakerAs = (a: SpeakerProposal, b: SpeakerProposal) =>
+  a.actor !== null || b.actor !== null
+    ? a.actor?.id === b.actor?.id
+    : a.proposed !== null && a.proposed.name.toLowerCase() === b.proposed?.name.toLowerCase();
 /** Subject weight (see relevance.ts subjectMass) at which a statement counts as fully on the subject. */
 const FULL_SUBJECT = 6;
 /** What a statement framed in another time keeps of its confidence. */
@@ -1019,6 +1062,7 @@ function signalsOf(
   mentions: Mention[],
   resolver: Resolver,
   suspects: Set<number>,
+  before: { last: Draft; candidate: ExtractedCandidate } | null,
 ): ConfidenceSignals {
   const own = c.speaker.actor ? resolver.byId.get(c.speaker.actor.id) : undefined;
   const ownTop = own ? resolver.topOf(own).id : null;
@@ -1064,12 +1108,25 @@ function signalsOf(
     c.stance === 'downplays';
   const incident = mentionsIncident(tokens);
   const subject = Math.min(1, subjectMass(topic, tokens) / FULL_SUBJECT);
+  // Goes on from the same speaker's statement about the story just before, in the same paragraph: "..., said the
+  // missile was Russian. “We have the radar tracks,” he said."
+  const p = before?.candidate;
+  const continues =
+    p !== undefined &&
+    before !== null &&
+    before.last.raw.unit.paragraph === head.raw.unit.paragraph &&
+    head.raw.unit.index - before.last.raw.unit.index <= 1 &&
+    sameSpeakerAs(p.speaker, c.speaker) &&
+    p.signals.story >= CONTINUED_STORY &&
+    !p.signals.otherTime &&
+    !head.otherTime;
   const w = STORY_WEIGHTS;
   const story =
     1 -
     (1 - (incident ? w.incident : 0)) *
       (1 - (responsibility ? w.responsibility : 0)) *
       (1 - (suspect ? w.suspect : 0)) *
+      (1 - (continues ? w.continues : 0)) *
       (1 - w.subject * subject);
   const contentTime = members.some((d) => OTHER_TIME.test(text.slice(d.content.start, d.content.end)));
   return {
@@ -1079,6 +1136,7 @@ function signalsOf(
     incident,
     responsibility,
     suspect,
+    continues,
     // A time marker inside the statement ("in recent months") counts only when nothing ties it to the incident.
     otherTime: head.otherTime || (contentTime && !incident),
   };

@@ -42,6 +42,7 @@ export const REPORTING_VERBS = new Set([
   'threaten',
   'contend',
   'speculate',
+  'condemn',
 ]);
 
 /** Reporting verbs that may take a bare clause ("Iran said its air defences ..."); the others need "that", ":" or a quote. */
@@ -395,6 +396,8 @@ export const NAME_SYNONYMS: Record<string, string> = {
   'home affairs': 'interior',
   'home office': 'interior ministry',
   'armed forces': 'forces',
+  military: 'forces',
+  army: 'forces',
 };
 
 /** What one declines to do when one will not comment: base form and past participle. */
@@ -459,6 +462,7 @@ export const DOWNPLAY_CONTENT = [
 /** Hedges that make a statement speculation. */
 export const SPECULATION_CONTENT = [
   /\bsuspect(s|ed)?\b/i,
+  /\b(probably|likely)\b/i,
   /\b(may|might) have\b/i,
   /\bspeculat(ion|ions|e|es|ed|ing)\b/i,
   /\bpossibly\b/i,
@@ -468,6 +472,8 @@ export const SPECULATION_CONTENT = [
 export const DENIAL_CONTENT = [
   /\bdenied (any )?(involvement|responsibility|role)\b/i,
   /\b(had|has|have) nothing to do with\b/i,
+  /\b(had|has|have|played|plays) no (role|part|hand|involvement)\b/i,
+  /\b(accusations?|allegations?|claims?|charges?|reports?)\b[^.;]{0,40}\b(baseless|unfounded|groundless|false|untrue|fabricated|absurd|ridiculous|lies)\b/i,
   /\b(was|were|is|are) not (behind|involved|responsible)\b/i,
   // Rejecting the charge: "rejects any attempts to blame Russia", "dismissed the accusations".
   /\b(reject|dismiss|rebuff|refute)(s|ed|ing)? (any |all |the |these |those |such )?(attempts?|suggestions?|claims?|accusations?|allegations?|charges?|reports?)\b/i,
@@ -561,6 +567,12 @@ export const INCIDENT_WORDS = new Set([
   'violation',
   'ambush',
   'assassination',
+  'target',
+  'mine',
+  'flood',
+  'displace',
+  'evacuate',
+  'evacuation',
   'investigation',
   'investigator',
   'probe',

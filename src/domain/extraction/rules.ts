@@ -53,7 +53,7 @@ export interface RawStatement {
   heldResponsible: TokenRange[];
 }
 
-const OBJECT_VERBS = new Set(['downplay', 'deny']);
+const OBJECT_VERBS = new Set(['downplay', 'deny', 'condemn']);
 const SPEECH_NOUNS = new Set(['comment', 'remark', 'word', 'interview', 'speech', 'address', 'testimony']);
 const isMark = (t: Token | undefined) => t !== undefined && /^["“”„«»‘’']$/.test(t.value);
 const isOpenMark = (t: Token | undefined) => t !== undefined && /^["“„«‘']$/.test(t.value);
@@ -113,7 +113,9 @@ export function phraseEndingAt(
   if (!last || last.quote >= 0) return null;
   if (last.pos === 'PRON') return PERSONAL.has(last.lower) ? { from: i, to: i + 1 } : null;
   // "The Israeli military": an adjective standing as a noun after a determiner.
-  const nominal = last.pos === 'ADJ' && [1, 2, 3].some((k) => tokens[end - k]?.pos === 'DET');
+  const nominal =
+    last.pos === 'ADJ' &&
+    ([1, 2, 3].some((k) => tokens[end - k]?.pos === 'DET') || /^[’']s$/.test(tokens[end - 1]?.value ?? ''));
   if (!NOUNISH.has(last.pos) && !(last.pos === 'ADJ' && /^[A-Z]/.test(last.value)) && !nominal) return null;
   let from = i;
   while (i > 0) {
@@ -212,6 +214,20 @@ export function phraseStartingAt(
   return { from: start, to: i };
 }
 
+/** "held Russia (fully) accountable": the phrase between the verb and the adjective of blame. */
+export function heldAs(tokens: Token[], verb: number): TokenRange | null {
+  for (let k = verb + 2; k < Math.min(tokens.length, verb + 14); k++) {
+    const w = tokens[k] as Token;
+    if (w.value === '.' || w.value === ';') return null;
+    if (!/^(responsible|accountable|liable|culpable)$/.test(w.lower)) continue;
+    let end = k;
+    while (end > verb + 1 && tokens[end - 1]?.pos === 'ADV') end--;
+    const np = phraseStartingAt(tokens, verb + 1, end);
+    return np && np.to === end ? np : null;
+  }
+  return null;
+}
+
 /** Skips adverbs and auxiliaries standing between a subject and its verb, walking left from `i`. */
 function skipPreludeLeft(tokens: Token[], i: number): number {
   let j = i;
@@ -264,7 +280,9 @@ function subjectOf(
           // "the envoy's aide, Antony Blinken, said": the name between the commas is the speaker.
           const isName = (r: TokenRange) =>
             r.to > r.from &&
-            tokens.slice(r.from, r.to).every((x) => x.pos === 'PROPN' || x.value === '-' || x.value === '.');
+            tokens
+              .slice(r.from, r.to)
+              .every((x) => x.pos === 'PROPN' || x.value === '-' || x.value === '.' || isNameToken(x));
           if (isName(inner) && !isName(np)) return { range: inner, description: np };
           return { range: np, description: inner };
         }
@@ -385,6 +403,27 @@ const LABELS = new Set([
   'comments',
 ]);
 
+/** Nouns of the deed a party may claim: "claimed the attacks". */
+const OFFENCE_NOUNS = new Set([
+  'attack',
+  'attacks',
+  'strike',
+  'strikes',
+  'bombing',
+  'bombings',
+  'operation',
+  'operations',
+  'explosion',
+  'blast',
+  'assault',
+  'raid',
+  'raids',
+  'killing',
+  'assassination',
+  'hack',
+  'cyberattack',
+]);
+
 /** Verbs of owning a deed: "claimed responsibility", "took credit". */
 const CLAIM_DEED_VERBS = new Set(['claim', 'take', 'assume', 'accept', 'admit', 'acknowledge']);
 /** Verbs of rejecting a charge, and the nouns a charge is made of: "dismissed suggestions of involvement". */
@@ -408,6 +447,27 @@ const CHARGE_NOUNS = new Set([
 /** A word of a name: capitalised, or the joins inside one ("Emmanuel Bisimwa", "MONUSCO", "Jean-Pierre"). */
 const isNameToken = (t: Token | undefined) =>
   t !== undefined && t.quote < 0 && (/^\p{Lu}/u.test(t.value) || t.value === '-') && t.pos !== 'PUNCT';
+
+/** Reporting verbs that may stand before their speaker: `"...," said the ministry`. */
+const INVERTING_VERBS = new Set([
+  'say',
+  'add',
+  'write',
+  'note',
+  'explain',
+  'continue',
+  'insist',
+  'reply',
+  'warn',
+  'declare',
+  'state',
+  'stress',
+  'report',
+  'tell',
+  'announce',
+  'claim',
+  'confirm',
+]);
 
 /** Verbs that, coordinated after a statement, begin another one by the same speaker (lemmas). */
 const SECOND_PREDICATES = new Set([
@@ -627,7 +687,7 @@ export function statementsOf(unit: Unit): RawStatement[] {
   // or one with a title), never "Update:" or "Here's what we know:".
   if (unitOpensParagraph(unit)) {
     let k = 0;
-    while (k < tokens.length && k < 8 && isNameToken(tokens[k])) k++;
+    while (k < tokens.length && k < 8 && (isNameToken(tokens[k]) || PERSON_TITLES.has(lower(tokens[k])))) k++;
     const names = tokens.slice(0, k).filter((t) => t.value !== '-');
     const titled = names.some((t) => PERSON_TITLES.has(t.lower));
     if (tokens[k]?.value === ':' && (names.length >= 2 || titled || speakerName(names))) {
@@ -683,11 +743,9 @@ export function statementsOf(unit: Unit): RawStatement[] {
         }
       }
     } else if (t.lemma === 'hold') {
-      // "holds Venezuela fully responsible"
-      const np = phraseStartingAt(tokens, i + 1);
-      let r = np ? np.to : -1;
-      while (r >= 0 && tokens[r]?.pos === 'ADV') r++;
-      if (!np || lower(tokens[r]) !== 'responsible') continue;
+      // "holds Venezuela fully responsible", "held Russia accountable"
+      const np = heldAs(tokens, i);
+      if (!np) continue;
       held.push(np);
     } else {
       const np = phraseStartingAt(tokens, i + 1, tokens.length, false);
@@ -718,7 +776,13 @@ export function statementsOf(unit: Unit): RawStatement[] {
     if (t.quote >= 0 || t.pos !== 'VERB' || !CLAIM_DEED_VERBS.has(t.lemma) || taken.has(i)) continue;
     let k = i + 1;
     if (/^(full|sole|partial)$/.test(lower(tokens[k]))) k++;
-    if (!/^(responsibility|credit)$/.test(lower(tokens[k]))) continue;
+    // "claimed responsibility", "took credit", and "the Houthis claimed the attacks".
+    const deed =
+      t.lemma === 'claim' &&
+      /^(the|this|these|both|all)$/.test(lower(tokens[k])) &&
+      OFFENCE_NOUNS.has(lower(tokens[k + 1]));
+    if (deed) k++;
+    else if (!/^(responsibility|credit)$/.test(lower(tokens[k]))) continue;
     const subject = subjectOf(tokens, i);
     if (!subject || subject === 'coordinated') continue;
     const content = { from: subject.range.from, to: clauseEnd(tokens, i + 1) };
@@ -776,7 +840,9 @@ export function statementsOf(unit: Unit): RawStatement[] {
     )
       continue;
     const obj = phraseStartingAt(tokens, i + 1);
-    if (!obj || !/^(a|an)$/.test(lower(tokens[obj.to]))) continue;
+    // "called the blast a cowardly strike", "calls the breach “an act of ecological terrorism”"
+    const next = isMark(tokens[obj?.to ?? -1]) ? (obj?.to ?? 0) + 1 : (obj?.to ?? -1);
+    if (!obj || !/^(a|an)$/.test(lower(tokens[next]))) continue;
     const subject = subjectOf(tokens, i);
     if (!subject || subject === 'coordinated') continue;
     const content = { from: subject.range.from, to: clauseEnd(tokens, i + 1) };
@@ -956,8 +1022,9 @@ export function statementsOf(unit: Unit): RawStatement[] {
     }
 
     const takesObject = t.lemma === 'tell';
-    // `"Q," said the ministry` / `..., said S.`: the speaker follows the verb.
-    if (prev && (prev.value === ',' || (isMark(prev) && prev.quote >= 0))) {
+    // `"Q," said the ministry` / `..., said S.`: the speaker follows the verb (only verbs that invert so:
+    // ", condemned the strike" is a verb and its object).
+    if (INVERTING_VERBS.has(t.lemma) && prev && (prev.value === ',' || (isMark(prev) && prev.quote >= 0))) {
       const np = phraseStartingAt(tokens, i + 1);
       const after = np ? tokens[np.to] : undefined;
       if (np && (!after || /^[.,;]$/.test(after.value) || after.pos === 'ADP')) {
