@@ -25,13 +25,16 @@ const FORMS = new Map<string, string[]>();
 for (const [from, to] of Object.entries(NAME_SYNONYMS)) FORMS.set(foldName(from), foldName(to).split(' '));
 for (const [form, key] of COUNTRY_TABLE) FORMS.set(foldName(form), [key]);
 const MAX_FORM_WORDS = Math.max(...[...FORMS.keys()].map((k) => k.split(' ').length));
+/** First words of the forms of more than one word, so that most words cost one lookup. */
+const FORM_STARTS = new Set([...FORMS.keys()].filter((k) => k.includes(' ')).map((k) => k.split(' ')[0]));
 
 /** Folded words with every synonym and country form replaced by its comparable form. */
 function unify(words: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < words.length; ) {
     let matched = false;
-    for (let n = Math.min(MAX_FORM_WORDS, words.length - i); n >= 1; n--) {
+    const longest = FORM_STARTS.has(words[i] as string) ? Math.min(MAX_FORM_WORDS, words.length - i) : 1;
+    for (let n = longest; n >= 1; n--) {
       const to = FORMS.get(words.slice(i, i + n).join(' '));
       if (to) {
         out.push(...to);

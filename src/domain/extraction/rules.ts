@@ -403,6 +403,11 @@ const LABELS = new Set([
   'comments',
 ]);
 
+/** The refusal cues by their first word, so that a token costs one lookup. */
+const DECLINE_BY_HEAD = new Map<string, string[][]>();
+for (const phrase of DECLINE_PHRASES)
+  DECLINE_BY_HEAD.set(phrase[0] as string, [...(DECLINE_BY_HEAD.get(phrase[0] as string) ?? []), phrase]);
+
 /** Nouns of the deed a party may claim: "claimed the attacks". */
 const OFFENCE_NOUNS = new Set([
   'attack',
@@ -652,7 +657,7 @@ export function statementsOf(unit: Unit): RawStatement[] {
   // Declining to comment: "The Israeli military declined to comment", "did not say who it suspected".
   for (let i = 0; i < tokens.length; i++) {
     if (tokens[i]?.quote !== -1) continue;
-    for (const phrase of DECLINE_PHRASES) {
+    for (const phrase of DECLINE_BY_HEAD.get(lower(tokens[i])) ?? []) {
       if (!phrase.every((w, k) => tokens[i + k]?.lower === w && tokens[i + k]?.quote === -1)) continue;
       const cue = { from: i, to: i + phrase.length };
       // "refused to confirm or deny whether ..."
