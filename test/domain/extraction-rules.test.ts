@@ -333,3 +333,29 @@ describe('extraction: more speakers, blame positions and statements that go on',
     expect(other?.signals.continues).toBe(false);
   });
 });
+
+describe('extraction: a headline over the body', () => {
+  const sides: KnownActor[] = [
+    { id: 1, name: 'Azerbaijan', kind: 'state', aliases: [], parentId: null },
+    { id: 2, name: 'Azerbaijani Ministry of Defence', kind: 'government_body', aliases: [], parentId: 1 },
+    { id: 3, name: 'Armenia', kind: 'state', aliases: [], parentId: null },
+  ];
+  it('"Baku denies targeting civilians" sums up the defence ministry’s denial: one candidate, the body’s', () => {
+    const found = extractCandidates(
+      'Live: Shelling hits border village; Baku denies targeting civilians\n\n09:40\nAzerbaijan’s defence ministry says its units "did not open fire on civilian areas".',
+      sides,
+      { title: 'Live: Shelling hits border village; Baku denies targeting civilians' },
+    );
+    expect(found.map((c) => [c.speaker.actor?.id, c.stance, c.quote.exact])).toEqual([
+      [2, 'denies', 'its units "did not open fire on civilian areas"'],
+    ]);
+  });
+
+  it('trap: a headline by another side, or with another stance, stays', () => {
+    const found = extractCandidates(
+      'Yerevan says shelling hit a school\n\nAzerbaijan’s defence ministry denied that its units opened fire on the village.',
+      [...sides],
+    );
+    expect(found).toHaveLength(2);
+  });
+});

@@ -359,6 +359,7 @@ export function extractCandidates(
     }
   }
 
+  const headlines = headlineUnits(text, units, options.title ?? null);
   const drafts: Draft[] = [];
   let prev: Resolved | null = null;
   const taken: { start: number; end: number }[] = [];
@@ -406,7 +407,7 @@ export function extractCandidates(
       attributions,
       rule: raw.rule,
     };
-    drafts.push({ candidate, raw, content, otherTime, resolved });
+    drafts.push({ candidate, raw, content, otherTime, headline: headlines.has(unit.index), resolved });
     prev = { ...resolved, relays, paragraph: unit.paragraph, unit: unit.index };
   }
   drafts.sort(
@@ -452,6 +453,8 @@ interface Draft {
   content: { start: number; end: number };
   /** Framed in another time or standing in a paragraph about another story. */
   otherTime: boolean;
+  /** It stands in the document's headline. */
+  headline: boolean;
   resolved: Resolved;
 }
 
@@ -476,6 +479,7 @@ function statementView(d: Draft, resolver: Resolver): StatementView<AttributionP
     length: c.quote.end - c.quote.start,
     bare: raw.rule === 'continued_quote',
     otherTime: d.otherTime,
+    headline: d.headline,
     attributions: c.attributions,
     reportedVia: c.reportedVia,
   };
@@ -548,6 +552,23 @@ function turnsToAnotherTopic(tokens: readonly Token[]): boolean {
   if (comma < 2 || comma > 7) return false;
   const topic = tokens.slice(1, comma);
   return !topic.some((t) => WHEN.test(t.lower)) && !mentionsIncident(topic);
+}
+
+/**
+ * The units that are the document's headline: the title where the text repeats it, or a first paragraph with no
+ * closing punctuation and at most 25 words ("Mossad behind drone strike on Iran factory, U.S. officials say").
+ */
+function headlineUnits(text: string, units: Unit[], title: string | null): Set<number> {
+  const out = new Set<number>();
+  const plain = (s: string) => foldName(s).replace(/\s+/g, ' ').trim();
+  const wanted = title ? plain(title) : null;
+  for (const u of units) {
+    const words = u.tokens.filter((t) => /\p{L}/u.test(t.value)).length;
+    const own = text.slice(u.start, u.end);
+    if (wanted !== null && wanted !== '' && plain(own) === wanted) out.add(u.index);
+    else if (u.paragraph === 0 && u.first && words <= 25 && !/[.!?"”’»]\s*$/.test(own)) out.add(u.index);
+  }
+  return out;
 }
 
 function isBackground(text: string, unit: Unit, raw: RawStatement): boolean {
