@@ -359,3 +359,38 @@ describe('extraction: a headline over the body', () => {
     expect(found).toHaveLength(2);
   });
 });
+
+describe('extraction: blame inside what someone says', () => {
+  const sides: KnownActor[] = [
+    { id: 1, name: 'Israel', kind: 'state', aliases: [], parentId: null },
+    { id: 2, name: 'Israel Defense Forces', kind: 'military', aliases: ['IDF'], parentId: 1 },
+    { id: 3, name: 'Iran', kind: 'state', aliases: [], parentId: null },
+    { id: 4, name: 'Nasser Rahimi', kind: 'person', aliases: [], parentId: 3 },
+    { id: 5, name: 'United States', kind: 'state', aliases: [], parentId: null },
+    { id: 6, name: 'Ukraine', kind: 'state', aliases: [], parentId: null },
+  ];
+  const go = (text: string) => extractCandidates(text, sides);
+
+  it('"the military said it had carried out a targeted strike": its own side, through a participle before the noun', () => {
+    const [c] = go('The Israeli military said it had carried out "a targeted strike" in Beirut.');
+    expect(blamed(c)).toEqual([[1, 'asserts', 'perpetrator']]);
+  });
+
+  it('"Rahimi said Tehran held the United States accountable": Rahimi speaks, the United States is blamed', () => {
+    const [c] = go(
+      'Foreign Ministry spokesman Nasser Rahimi said Tehran held the United States accountable as well.',
+    );
+    expect(c?.speaker.actor?.id).toBe(4);
+    expect(blamed(c)).toEqual([[5, 'asserts', 'perpetrator']]);
+  });
+
+  it('a gerund the tagger reads as a verb: "after repeated Ukrainian shelling damaged its gates"', () => {
+    const [c] = go('Iran said the dam collapsed after repeated Ukrainian shelling damaged its sluice gates.');
+    expect(blamed(c)).toEqual([[6, 'asserts', 'perpetrator']]);
+  });
+
+  it('trap: a person saying "it" is not blaming themself ("he said it had carried out ...")', () => {
+    const [c] = go('Nasser Rahimi said it had carried out a strike on the consulate.');
+    expect(c?.attributions).toEqual([]);
+  });
+});

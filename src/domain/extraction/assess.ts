@@ -180,7 +180,9 @@ export function responsiblePhrases(quoted: Token[], range: TokenRange): HeldPhra
       continue;
     }
     // "a Ukrainian drone attack", "Israeli strikes": the country an attack is named after.
-    if ((OFFENCE.test(t.lower) || WEAPON.test(t.lower)) && t.pos === 'NOUN' && i > range.from) {
+    // A noun, or a gerund the tagger read as a verb ("repeated Ukrainian shelling damaged ...").
+    const nounish = t.pos === 'NOUN' || (t.pos === 'VERB' && /ing$/.test(t.lower));
+    if ((OFFENCE.test(t.lower) || WEAPON.test(t.lower)) && nounish && i > range.from) {
       let j = i - 1;
       // "a Ukrainian drone attack", "a Ukrainian air-defence missile", "repeated Ukrainian shelling"
       for (let m = 0; m < 3 && (MODIFIER.test(l(j)) || l(j) === '-'); m++) j--;

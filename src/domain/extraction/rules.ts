@@ -194,7 +194,13 @@ export function phraseStartingAt(
       /^[’']s$/.test(t.value) ||
       t.value === '-' ||
       // A capitalised word inside a name that the tagger read as a verb: "The Associated Press".
-      (i > start && /^\p{Lu}/u.test(t.value) && (t.pos === 'VERB' || t.pos === 'ADV') && !seenNoun)
+      (i > start && /^\p{Lu}/u.test(t.value) && (t.pos === 'VERB' || t.pos === 'ADV') && !seenNoun) ||
+      // A participle before its noun: "a targeted strike", "the attempted attack".
+      (i > start &&
+        !seenNoun &&
+        t.pos === 'VERB' &&
+        /(ed|en)$/.test(t.lower) &&
+        (tokens[i + 1]?.pos === 'NOUN' || tokens[i + 1]?.pos === 'ADJ'))
     ) {
       if (t.pos === 'DET' && seenNoun && !/^[’']s$/.test(t.value)) break;
       i++;
@@ -402,6 +408,16 @@ const LABELS = new Set([
   'comment',
   'comments',
 ]);
+
+/** Whether a reporting verb stands before token `at` in the same sentence: `at` is inside what it reports. */
+function reportedBefore(tokens: Token[], at: number): boolean {
+  for (let k = at - 1; k >= 0; k--) {
+    const t = tokens[k] as Token;
+    if (t.value === '.' || t.value === ';' || t.value === ':') return false;
+    if (isCueVerb(tokens, k)) return true;
+  }
+  return false;
+}
 
 /** The refusal cues by their first word, so that a token costs one lookup. */
 const DECLINE_BY_HEAD = new Map<string, string[][]>();
@@ -738,6 +754,8 @@ export function statementsOf(unit: Unit): RawStatement[] {
     if (/^(is|was|were|are|be|been)$/.test(lower(tokens[i - 1]))) continue;
     const subject = subjectOf(tokens, i);
     if (!subject) continue;
+    // "Rahimi said Tehran held the United States accountable": the blame is what Rahimi said.
+    if (subject !== 'coordinated' && reportedBefore(tokens, subject.range.from)) continue;
     const held: TokenRange[] = [];
     if (t.lemma === 'attribute') {
       for (let k = i + 1; k < Math.min(tokens.length, i + 15); k++) {
