@@ -126,7 +126,11 @@ export function responsiblePhrases(quoted: Token[], range: TokenRange): HeldPhra
       continue;
     }
     // "the Israeli regime's missile attack"
-    if ((OFFENCE.test(t.lower) || WEAPON.test(t.lower)) && t.pos === 'NOUN') {
+    if (
+      (OFFENCE.test(t.lower) || WEAPON.test(t.lower)) &&
+      t.pos === 'NOUN' &&
+      tokens[i + 1]?.pos !== 'NOUN'
+    ) {
       let j = i - 1;
       for (let m = 0; m < 3 && (MODIFIER.test(l(j)) || l(j) === '-'); m++) j--;
       if (/^[’']s$/.test(tokens[j]?.value ?? '') && j - 1 >= range.from) {
@@ -181,7 +185,9 @@ export function responsiblePhrases(quoted: Token[], range: TokenRange): HeldPhra
     }
     // "a Ukrainian drone attack", "Israeli strikes": the country an attack is named after.
     // A noun, or a gerund the tagger read as a verb ("repeated Ukrainian shelling damaged ...").
-    const nounish = t.pos === 'NOUN' || (t.pos === 'VERB' && /ing$/.test(t.lower));
+    // The head of its phrase only: not "missile" in "Iran's ballistic-missile programme".
+    const nounish =
+      (t.pos === 'NOUN' || (t.pos === 'VERB' && /ing$/.test(t.lower))) && tokens[i + 1]?.pos !== 'NOUN';
     if ((OFFENCE.test(t.lower) || WEAPON.test(t.lower)) && nounish && i > range.from) {
       let j = i - 1;
       // "a Ukrainian drone attack", "a Ukrainian air-defence missile", "repeated Ukrainian shelling"
