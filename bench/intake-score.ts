@@ -5,7 +5,10 @@
  * Then checks the seed case: every statement seeds/isfahan.json records with a claimant must be found with
  * that claimant and stance (among all candidates stored, and how many of those are proposed by default).
  *
- *   npx tsx bench/intake-score.ts [--dir ../shared/intake-dev] [--only 02,05] [--skip 22,29] [--min 0.5] [--show]
+ * --margins lists every candidate (any confidence) with its confidence and whether it matches a curated statement:
+ * how far the weakest right one and the strongest wrong one stand from the threshold.
+ *
+ *   npx tsx bench/intake-score.ts [--dir ../shared/intake-dev] [--only 02,05] [--skip 22,29] [--min 0.5] [--show] [--margins]
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,6 +27,7 @@ const { values } = parseArgs({
     skip: { type: 'string' },
     min: { type: 'string', default: String(MIN_CONFIDENCE) },
     show: { type: 'boolean', default: false },
+    margins: { type: 'boolean', default: false },
   },
 });
 const min = Number(values.min);
@@ -141,6 +145,7 @@ const t = {
   matched: 0,
 };
 const files = readdirSync(join(dir, 'articles'));
+const margins: { ok: boolean; line: string }[] = [];
 const started = performance.now();
 for (const art of gold.articles) {
   if ((only && !only.includes(art.art)) || skip.includes(art.art)) continue;
@@ -184,6 +189,9 @@ for (const art of gold.articles) {
     }
   }
   const curated = art.statements.map((st) => locate(text, st.quote)).filter((s) => s !== null);
+  if (values.margins)
+    for (const c of all)
+      margins.push({ ok: curated.some((s) => overlaps(c.quote, s)), line: `${art.art} ${describe(c)}` });
   cands.forEach((c, i) => {
     if (used.has(i) || curated.some((s) => overlaps(c.quote, s))) t.matched++;
     else if (values.show) console.log(`extra ${art.art}: ${describe(c)}`);
@@ -199,6 +207,12 @@ console.log(
     `attributions ${r(t.attributionsFound, t.attributions)} (${t.attributionsFound}/${t.attributions}), precision ${r(t.matched, t.candidates)} ` +
     `(${t.matched}/${t.candidates} candidates), F1 ${f1.toFixed(2)}; ${ms.toFixed(0)} ms`,
 );
+
+if (values.margins) {
+  const conf = (l: string) => Number(/ \/ ([\d.]+): /.exec(l)?.[1] ?? 0);
+  for (const m of margins.sort((a, b) => conf(b.line) - conf(a.line)))
+    console.log(`${m.ok ? '+' : '-'} ${m.line}`);
+}
 
 // The seed case.
 let seedTotal = 0;

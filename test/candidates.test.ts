@@ -146,6 +146,7 @@ describe('POST /sources/{sourceId}/candidates', () => {
         incident: false,
         responsibility: true,
         suspect: true,
+        continues: false,
         otherTime: false,
       },
       claimId: null,

@@ -167,12 +167,22 @@ describe('extraction: stance and attributions', () => {
       'Israel carried out the strike, a newspaper said.\n\nThe Israeli military declined to comment.',
     );
     expect(carried?.speaker.actor).toBeNull();
+    // "The Israeli military" is the Israel Defense Forces, less surely than by name.
     expect(declined).toMatchObject({
       rule: 'declines_to_comment',
       stance: 'declines_to_comment',
-      speaker: { text: 'The Israeli military', actor: null },
+      speaker: { text: 'The Israeli military', actor: { id: 5 } },
       quote: { exact: 'The Israeli military declined to comment' },
     });
+    expect(declined?.speaker.score).toBeLessThan(1);
+    expect(declined?.attributions).toEqual([
+      {
+        actor: { id: 2, name: 'Israel' },
+        actorText: 'The Israeli military',
+        position: 'declines_to_comment',
+        role: 'perpetrator',
+      },
+    ]);
     const idf = only.call(null, 'The IDF declined to comment on reports that Israel was behind the attack.');
     expect(idf.speaker.actor?.id).toBe(5);
     expect(idf.attributions).toEqual([

@@ -19,8 +19,14 @@ import {
   sliceCodePoints,
 } from '../quote-anchor.js';
 import { type ActorMatch, createResolver, foldName, guessKind, nameKey, type Resolver } from './actors.js';
-import { positionOf, responsiblePhrases, stanceOf } from './assess.js';
-import { DOCUMENT_NOUNS, MEDIA_WORDS, PERSON_TITLES, VAGUE_QUALIFIERS } from './lexicon.js';
+import { type HeldPhrase, positionOf, responsiblePhrases, stanceOf } from './assess.js';
+import {
+  DOCUMENT_NOUNS,
+  MEDIA_WORDS,
+  PERSON_TITLES,
+  TITLE_ABBREVIATIONS,
+  VAGUE_QUALIFIERS,
+} from './lexicon.js';
 import { oneStatementOnce, type StatementView } from './merge.js';
 import { looksEnglish, type Paragraph, paragraphsOf, type Sentence, sentencesOf, type Token } from './nlp.js';
 import { findQuotes, type QuotedSpan } from './quotes.js';
@@ -55,6 +61,22 @@ interface Mention {
   kind: ActorKind;
   /** Whether the mention opens its sentence (a subject, for "he" in the next one). */
   leading: boolean;
+  /** The titles a person is named with ("Gov. Alexander Kurbatov": governor), for "the governor". */
+  titles?: ReadonlySet<string>;
+}
+
+const titleOf = (word: string) => {
+  const w = word.toLowerCase().replace(/\.$/, '');
+  return TITLE_ABBREVIATIONS[w] ?? w;
+};
+/** The titles in a name and in the three words before it. */
+function titlesAround(tokens: Token[], from: number, to: number): Set<string> {
+  const out = new Set<string>();
+  for (let k = Math.max(0, from - 3); k < to; k++) {
+    const t = tokens[k] as Token;
+    if (t.quote < 0 && PERSON_TITLES.has(t.lower)) out.add(titleOf(t.lower));
+  }
+  return out;
 }
 
 interface Resolved {
@@ -93,6 +115,7 @@ function unitsOf(paragraph: Paragraph, sentences: Sentence[], quotes: QuotedSpan
         tokens: current,
         start: a.start,
         end: b.end,
+        first: units.length === 0,
       });
       current = [];
     }
@@ -138,6 +161,7 @@ function mentionsOf(units: Unit[], resolver: Resolver): Mention[] {
             text,
             kind: m.actor.kind,
             leading: leading(i, 1),
+            titles: titlesAround(tokens, i, i),
           });
           for (let k = i; k < i + n; k++) covered.add(k);
           i += n - 1;
@@ -189,6 +213,7 @@ function mentionsOf(units: Unit[], resolver: Resolver): Mention[] {
             text: name,
             kind: 'person',
             leading: leading(i, 2),
+            titles: titlesAround(tokens, i, j),
           });
         }
       }
@@ -197,6 +222,30 @@ function mentionsOf(units: Unit[], resolver: Resolver): Mention[] {
   }
   return out.sort((a, b) => a.at - b.at);
 }
+
+/** Prepositions after a speaker's head: "officials in Tehran", "a spokesman for the embassy". */
+const SPEAKER_ADP = new Set(['in', 'at', 'for', 'from']);
+/** Heads that speak for the body they belong to: "a spokesman for X", "a source in X", "X's correspondent". */
+const ROLE_NOUNS = new Set([
+  'spokesman',
+  'spokeswoman',
+  'spokesperson',
+  'spokespeople',
+  'representative',
+  'representatives',
+  'source',
+  'sources',
+  'official',
+  'officials',
+  'member',
+  'members',
+  'aide',
+  'aides',
+  'employee',
+  'employees',
+  'reporter',
+  'correspondent',
+]);
 
 const GENERIC_HEADS: Record<string, ActorKind | 'document' | 'person'> = {
   ministry: 'government_body',
@@ -209,6 +258,13 @@ const GENERIC_HEADS: Record<string, ActorKind | 'document' | 'person'> = {
   forces: 'military',
   force: 'military',
   agency: 'media_outlet',
+  group: 'group',
+  movement: 'group',
+  militia: 'group',
+  rebels: 'group',
+  company: 'group',
+  operator: 'group',
+  firm: 'group',
   newspaper: 'media_outlet',
   broadcaster: 'media_outlet',
   outlet: 'media_outlet',
@@ -288,14 +344,22 @@ export function extractCandidates(
   // Whom the document holds responsible, in any voice but not in background: a no-comment from that party,
   // or a statement that names it, is about the story.
   const suspects = new Set<number>();
+  for (const raw of raws) {
+    if (background.has(raw.unit.paragraph)) continue;
+    for (const np of raw.heldResponsible) {
+      const best = resolver.resolveParty(phraseText(text, raw.unit, np))[0];
+      if (best && best.score >= RESOLVED_SCORE) suspects.add(resolver.topOf(best.actor).id);
+    }
+  }
   for (const unit of units) {
     if (background.has(unit.paragraph)) continue;
     for (const np of responsiblePhrases(unit.tokens, { from: 0, to: unit.tokens.length })) {
-      const best = resolver.resolve(phraseText(text, unit, np))[0];
+      const best = resolver.resolveParty(phraseText(text, unit, np))[0];
       if (best && best.score >= RESOLVED_SCORE) suspects.add(resolver.topOf(best.actor).id);
     }
   }
 
+  const headlines = headlineUnits(text, units, options.title ?? null);
   const drafts: Draft[] = [];
   let prev: Resolved | null = null;
   const taken: { start: number; end: number }[] = [];
@@ -343,7 +407,7 @@ export function extractCandidates(
       attributions,
       rule: raw.rule,
     };
-    drafts.push({ candidate, raw, content, otherTime, resolved });
+    drafts.push({ candidate, raw, content, otherTime, headline: headlines.has(unit.index), resolved });
     prev = { ...resolved, relays, paragraph: unit.paragraph, unit: unit.index };
   }
   drafts.sort(
@@ -352,6 +416,7 @@ export function extractCandidates(
   );
 
   const kept = oneStatementOnce(drafts.map((d) => statementView(d, resolver)));
+  let before: { last: Draft; candidate: ExtractedCandidate } | null = null;
   return kept.map((k) => {
     const head = drafts[k.index] as Draft;
     const members = k.members.map((i) => drafts[i] as Draft);
@@ -371,8 +436,10 @@ export function extractCandidates(
         text: restate(text.slice(head.content.start, last.content.end)),
       };
     }
-    const signals = signalsOf(head, members, candidate, text, topic, mentions, resolver, suspects);
-    return { ...candidate, confidence: confidenceOf(signals), signals };
+    const signals = signalsOf(head, members, candidate, text, topic, mentions, resolver, suspects, before);
+    const done = { ...candidate, confidence: confidenceOf(signals), signals };
+    before = { last: drafts[Math.max(...k.members)] as Draft, candidate: done };
+    return done;
   });
 }
 
@@ -386,6 +453,8 @@ interface Draft {
   content: { start: number; end: number };
   /** Framed in another time or standing in a paragraph about another story. */
   otherTime: boolean;
+  /** It stands in the document's headline. */
+  headline: boolean;
   resolved: Resolved;
 }
 
@@ -410,6 +479,7 @@ function statementView(d: Draft, resolver: Resolver): StatementView<AttributionP
     length: c.quote.end - c.quote.start,
     bare: raw.rule === 'continued_quote',
     otherTime: d.otherTime,
+    headline: d.headline,
     attributions: c.attributions,
     reportedVia: c.reportedVia,
   };
@@ -482,6 +552,23 @@ function turnsToAnotherTopic(tokens: readonly Token[]): boolean {
   if (comma < 2 || comma > 7) return false;
   const topic = tokens.slice(1, comma);
   return !topic.some((t) => WHEN.test(t.lower)) && !mentionsIncident(topic);
+}
+
+/**
+ * The units that are the document's headline: the title where the text repeats it, or a first paragraph with no
+ * closing punctuation and at most 25 words ("Mossad behind drone strike on Iran factory, U.S. officials say").
+ */
+function headlineUnits(text: string, units: Unit[], title: string | null): Set<number> {
+  const out = new Set<number>();
+  const plain = (s: string) => foldName(s).replace(/\s+/g, ' ').trim();
+  const wanted = title ? plain(title) : null;
+  for (const u of units) {
+    const words = u.tokens.filter((t) => /\p{L}/u.test(t.value)).length;
+    const own = text.slice(u.start, u.end);
+    if (wanted !== null && wanted !== '' && plain(own) === wanted) out.add(u.index);
+    else if (u.paragraph === 0 && u.first && words <= 25 && !/[.!?"”’»]\s*$/.test(own)) out.add(u.index);
+  }
+  return out;
 }
 
 function isBackground(text: string, unit: Unit, raw: RawStatement): boolean {
@@ -676,17 +763,20 @@ function resolveSpeaker(
     if (
       pronoun === 'he' ||
       pronoun === 'she' ||
+      pronoun === 'him' ||
+      pronoun === 'her' ||
       (tokens.length <= 3 && tokens[0]?.lower === 'the' && PERSON_TITLES.has(head.lower))
     ) {
-      return { ...personAnaphor(at), relays: near ? (prev?.relays ?? []) : [] };
+      const title = tokens.length > 1 ? titleOf(head.lower) : null;
+      return { ...personAnaphor(at, title), relays: near ? (prev?.relays ?? []) : [] };
     }
-    if (pronoun === 'it' || pronoun === 'they') {
+    if (pronoun === 'it' || pronoun === 'they' || pronoun === 'them') {
       if (prev && near && prev.kind !== 'person') return inherit(0.75) as Resolved;
       const last = [...before].reverse().find((m) => m.paragraph === unit.paragraph && m.kind !== 'person');
       if (last) return fromMention(last, at, 0.6);
       return unresolved(at, [], desc);
     }
-    const matches = resolver.resolve(phrase);
+    const matches = matchesOf(tokens, phrase);
     const best = matches[0];
     if (best && best.score >= RESOLVED_SCORE) {
       return {
@@ -703,7 +793,8 @@ function resolveSpeaker(
       const word = foldName(head.value);
       const key = nameKey(head.value)[0] ?? word;
       const cls = GENERIC_HEADS[word];
-      const recent = [...before].reverse();
+      // Named before the speaker, even inside the statement: "... killed a Hezbollah commander, the group said".
+      const recent = mentions.filter((m) => m.at < span.start).reverse();
       // The last one named with that word ("The Journal": The Wall Street Journal), else the last of that kind.
       const last =
         recent.find((m) => {
@@ -713,6 +804,49 @@ function resolveSpeaker(
       if (last) return fromMention(last, at, 0.85);
     }
     return unresolved(at, matches, desc);
+  }
+
+  /**
+   * The actors a speaker phrase names. One with a preposition after its head is the head ("the IDF in a
+   * statement", "local officials in Sotk"), unless the head is a role that speaks for what follows ("a spokesman
+   * for the Russian embassy", "a source in the ministry": the embassy, the ministry; "officials in Tehran":
+   * Iranian officials) or the whole is a name on record ("the EU monitoring mission in Armenia"). "SANA's
+   * reporter" speaks for SANA.
+   */
+  function matchesOf(tokens: Token[], phrase: string): ActorMatch[] {
+    const whole = resolver.resolve(phrase);
+    const sure = (m: ActorMatch[]) => (m[0]?.score ?? 0) >= RESOLVED_SCORE;
+    const textOf = (from: number, to: number) =>
+      text.slice((tokens[from] as Token).start, (tokens[to - 1] as Token).end);
+    const pp = tokens.findIndex((t, k) => k > 0 && t.pos === 'ADP' && SPEAKER_ADP.has(t.lower));
+    const role = (k: number) => ROLE_NOUNS.has((tokens[k] as Token).lower);
+    if (pp > 0 && pp + 1 < tokens.length) {
+      if (role(pp - 1)) {
+        const org = resolver.resolve(textOf(pp + 1, tokens.length));
+        if (sure(org) && org[0]?.actor.kind !== 'state') return org;
+        if (sure(org) && org[0]?.actor.kind === 'state') {
+          const side = resolver.resolve(
+            `${textOf(pp + 1, tokens.length)} ${(tokens[pp - 1] as Token).value}`,
+          );
+          if (sure(side)) return side;
+        }
+      }
+      if (sure(whole)) return whole;
+      const head = resolver.resolve(textOf(0, pp));
+      if (sure(head)) return head;
+      return whole;
+    }
+    const own = tokens.findIndex((t) => /^[’']s$/.test(t.value));
+    if (!sure(whole) && own > 0 && own + 1 < tokens.length && role(tokens.length - 1)) {
+      const owner = resolver.resolve(textOf(0, own));
+      if (sure(owner) && owner[0]?.actor.kind !== 'person') return owner;
+    }
+    // "a senior State Department official", "an IDF spokesperson": the body named before the role.
+    if (!sure(whole) && tokens.length >= 2 && role(tokens.length - 1)) {
+      const body = resolver.resolve(textOf(0, tokens.length - 1));
+      if (sure(body) && body[0]?.actor.kind !== 'person' && body[0]?.actor.kind !== 'state') return body;
+    }
+    return whole;
   }
 
   function unresolved(at: TextRange, matches: ActorMatch[], desc: string): Resolved {
@@ -746,8 +880,17 @@ function resolveSpeaker(
   }
 
   /** "he"/"she": the previous sentence's subject if a person, else the last person named (paragraph first). */
-  function personAnaphor(at: TextRange): Resolved {
+  function personAnaphor(at: TextRange, title: string | null): Resolved {
     const people = before.filter((m) => m.kind === 'person');
+    // "the regional governor said ..." before or after "Gov. Alexander Kurbatov": the one with that title,
+    // the last named before, else the first named in the next two paragraphs.
+    if (title !== null) {
+      const titled = (m: Mention) => m.kind === 'person' && m.titles?.has(title) === true;
+      const match =
+        [...people].reverse().find(titled) ??
+        mentions.find((m) => m.at >= here && m.paragraph <= unit.paragraph + 2 && titled(m));
+      if (match) return { ...fromMention(match, at, 0.8), kind: 'person' };
+    }
     const ordered: Mention[] = [];
     const push = (m: Mention | undefined) => {
       if (m && !ordered.some((o) => sameMention(o, m))) ordered.push(m);
@@ -833,23 +976,47 @@ function attributionsOf(
   const { unit } = raw;
   const position = positionOf(stance);
   const out: AttributionProposal[] = [];
-  const add = (np: TokenRange) => {
+  // A denial clears whom it denies; what else it names it blames: "This is sabotage by the Kyiv regime. We
+  // reject the accusations against Russia." A denying cue ("denied that ...") denies all it says.
+  const cueDenies = raw.stance === 'denies' || unit.tokens[raw.cue.from]?.lemma === 'deny';
+  const positionFor = (np: HeldPhrase): AttributionProposal['position'] =>
+    np.denied || cueDenies ? 'denies' : stance === 'denies' ? 'asserts' : position;
+  const ownTop = () => {
+    const own = resolved.speaker.actor ? resolver.byId.get(resolved.speaker.actor.id) : undefined;
+    return own ? resolver.topOf(own) : undefined;
+  };
+  const add = (np: HeldPhrase) => {
     const phrase = phraseText(text, unit, np);
+    // "We had nothing to do with it", "its units did not open fire", "(the military said) it had carried out a
+    // strike": the speaker's own side. "they" may be anyone.
+    const selfish =
+      /^(we|our\b.*|its\b.*)$/i.test(phrase.trim()) ||
+      (/^it$/i.test(phrase.trim()) && resolved.kind !== 'person');
+    if (selfish || (/^their\b/i.test(phrase.trim()) && stance === 'denies')) {
+      const top = ownTop();
+      if (top && !out.some((a) => a.actor?.id === top.id))
+        out.push({
+          actor: named(top),
+          actorText: phrase,
+          position: positionFor(np),
+          role: np.role ?? 'perpetrator',
+        });
+      return;
+    }
     if (/^(it|they|he|she|we|i|who|which|that)$/i.test(phrase.trim())) return;
-    const best = resolver.resolve(phrase)[0];
+    const best = resolver.resolveParty(phrase)[0];
     const actor = best && best.score >= RESOLVED_SCORE ? named(best.actor) : null;
     if (!actor && !/\p{Lu}/u.test(phrase)) return;
     if (out.some((a) => (actor ? a.actor?.id === actor.id : a.actorText === phrase))) return;
-    out.push({ actor, actorText: phrase, position, role: 'perpetrator' });
+    out.push({ actor, actorText: phrase, position: positionFor(np), role: np.role ?? 'perpetrator' });
   };
   for (const np of raw.heldResponsible) add(np);
   const range = { from: Math.min(raw.content.from, raw.cue.from), to: Math.max(raw.content.to, raw.cue.to) };
   for (const np of responsiblePhrases(unit.tokens, range)) add(np);
-  if (
-    /\bdenied (any )?(involvement|responsibility|role)\b/i.test(
-      text.slice(spanOf(unit, range).start, spanOf(unit, range).end),
-    )
-  ) {
+  const said = text.slice(spanOf(unit, range).start, spanOf(unit, range).end);
+  // Rejecting "the allegation" or calling "the accusation" baseless answers a charge against the speaker's side.
+  const answersCharge = stance === 'denies' && out.length === 0 && REJECTED_CHARGE.test(said);
+  if (DENIED_DEED.test(said) || answersCharge) {
     const own = resolved.speaker.actor ? resolver.byId.get(resolved.speaker.actor.id) : undefined;
     if (own) {
       const top = resolver.topOf(own);
@@ -882,12 +1049,26 @@ function attributionsOf(
   return out;
 }
 
+/** Denying one's own part: "denied any involvement", "denied shooting down the aircraft". */
+const DENIED_DEED =
+  /\bden(ied|ies|y|ying) (any |having |ever )?(involvement|responsibility|role|a role|any role|shooting|firing|launching|attacking|carrying out|staging|being behind|having a hand)\b/i;
+
+const REJECTED_CHARGE =
+  /\b(reject|dismiss|rebuff|refute|den(y|ied|ies))\w*\b[^.;]{0,30}\b(allegations?|accusations?|claims?|charges?|suggestions?)\b|\b(allegations?|accusations?|claims?|charges?)\b[^.;]{0,40}\b(baseless|unfounded|groundless|false|fabricated)\b/i;
+
 /** Under this confidence a candidate is stored and listed, but not proposed by default. */
 export const MIN_CONFIDENCE = 0.5;
 
 // How much each kind of evidence says that a statement is about the story; they add up as independent
 // chances (1 - product of misses), so any one strong sign suffices and weak ones reinforce each other.
-const STORY_WEIGHTS = { incident: 0.6, responsibility: 0.6, suspect: 0.5, subject: 0.8 };
+const STORY_WEIGHTS = { incident: 0.6, responsibility: 0.6, suspect: 0.5, continues: 0.6, subject: 0.8 };
+/** How much the statement before must be about the story for one that goes on from it to count as such. */
+const CONTINUED_STORY = 0.6;
+
+const sameSpeakerAs = (a: SpeakerProposal, b: SpeakerProposal) =>
+  a.actor !== null || b.actor !== null
+    ? a.actor?.id === b.actor?.id
+    : a.proposed !== null && a.proposed.name.toLowerCase() === b.proposed?.name.toLowerCase();
 /** Subject weight (see relevance.ts subjectMass) at which a statement counts as fully on the subject. */
 const FULL_SUBJECT = 6;
 /** What a statement framed in another time keeps of its confidence. */
@@ -902,6 +1083,7 @@ function signalsOf(
   mentions: Mention[],
   resolver: Resolver,
   suspects: Set<number>,
+  before: { last: Draft; candidate: ExtractedCandidate } | null,
 ): ConfidenceSignals {
   const own = c.speaker.actor ? resolver.byId.get(c.speaker.actor.id) : undefined;
   const ownTop = own ? resolver.topOf(own).id : null;
@@ -947,12 +1129,25 @@ function signalsOf(
     c.stance === 'downplays';
   const incident = mentionsIncident(tokens);
   const subject = Math.min(1, subjectMass(topic, tokens) / FULL_SUBJECT);
+  // Goes on from the same speaker's statement about the story just before, in the same paragraph: "..., said the
+  // missile was Russian. “We have the radar tracks,” he said."
+  const p = before?.candidate;
+  const continues =
+    p !== undefined &&
+    before !== null &&
+    before.last.raw.unit.paragraph === head.raw.unit.paragraph &&
+    head.raw.unit.index - before.last.raw.unit.index <= 1 &&
+    sameSpeakerAs(p.speaker, c.speaker) &&
+    p.signals.story >= CONTINUED_STORY &&
+    !p.signals.otherTime &&
+    !head.otherTime;
   const w = STORY_WEIGHTS;
   const story =
     1 -
     (1 - (incident ? w.incident : 0)) *
       (1 - (responsibility ? w.responsibility : 0)) *
       (1 - (suspect ? w.suspect : 0)) *
+      (1 - (continues ? w.continues : 0)) *
       (1 - w.subject * subject);
   const contentTime = members.some((d) => OTHER_TIME.test(text.slice(d.content.start, d.content.end)));
   return {
@@ -962,6 +1157,7 @@ function signalsOf(
     incident,
     responsibility,
     suspect,
+    continues,
     // A time marker inside the statement ("in recent months") counts only when nothing ties it to the incident.
     otherTime: head.otherTime || (contentTime && !incident),
   };

@@ -1,3 +1,5 @@
+import { COUNTRY_TABLE } from './countries.js';
+
 /**
  * Word lists the extraction rules read. Lemmas are lower-case; phrases are matched on lower-cased token values.
  * Kept apart from the rules so that a newsroom's additions are made in one place.
@@ -40,6 +42,7 @@ export const REPORTING_VERBS = new Set([
   'threaten',
   'contend',
   'speculate',
+  'condemn',
 ]);
 
 /** Reporting verbs that may take a bare clause ("Iran said its air defences ..."); the others need "that", ":" or a quote. */
@@ -210,7 +213,46 @@ export const PERSON_TITLES = new Set([
   'ms.',
   'dr',
   'dr.',
+  'gov',
+  'gov.',
+  'sen',
+  'sen.',
+  'rep.',
+  'lt',
+  'lt.',
+  'lieutenant',
+  'col',
+  'col.',
+  'adm',
+  'adm.',
+  'maj.',
+  'capt',
+  'capt.',
+  'cmdr',
+  'cmdr.',
+  'sgt',
+  'sgt.',
+  'sergeant',
+  'amb.',
 ]);
+
+/** Abbreviated titles and the word they stand for: "Gov. Kurbatov" is "the governor". */
+export const TITLE_ABBREVIATIONS: Record<string, string> = {
+  gov: 'governor',
+  sen: 'senator',
+  rep: 'representative',
+  lt: 'lieutenant',
+  col: 'colonel',
+  adm: 'admiral',
+  maj: 'major',
+  gen: 'general',
+  capt: 'captain',
+  cmdr: 'commander',
+  sgt: 'sergeant',
+  amb: 'ambassador',
+  mr: 'mr',
+  dr: 'dr',
+};
 
 /** Heads of noun phrases that name an organisation of government. */
 export const GOVERNMENT_WORDS = new Set([
@@ -337,71 +379,8 @@ export const DOCUMENT_NOUNS = new Set([
   'tweet',
 ]);
 
-/** Country demonyms and metonyms, folded into the country's name when actor names are compared. */
-export const COUNTRY_FORMS: Record<string, string> = {
-  iranian: 'iran',
-  iranians: 'iran',
-  tehran: 'iran',
-  persian: 'iran',
-  israeli: 'israel',
-  israelis: 'israel',
-  jerusalem: 'israel',
-  'tel aviv': 'israel',
-  american: 'us',
-  americans: 'us',
-  'united states': 'us',
-  'united states of america': 'us',
-  usa: 'us',
-  washington: 'us',
-  russian: 'russia',
-  russians: 'russia',
-  moscow: 'russia',
-  kremlin: 'russia',
-  ukrainian: 'ukraine',
-  kyiv: 'ukraine',
-  kiev: 'ukraine',
-  syrian: 'syria',
-  damascus: 'syria',
-  iraqi: 'iraq',
-  baghdad: 'iraq',
-  lebanese: 'lebanon',
-  beirut: 'lebanon',
-  saudi: 'saudi arabia',
-  riyadh: 'saudi arabia',
-  british: 'uk',
-  'united kingdom': 'uk',
-  britain: 'uk',
-  london: 'uk',
-  chinese: 'china',
-  beijing: 'china',
-  french: 'france',
-  paris: 'france',
-  german: 'germany',
-  berlin: 'germany',
-  turkish: 'turkey',
-  ankara: 'turkey',
-  egyptian: 'egypt',
-  cairo: 'egypt',
-  jordanian: 'jordan',
-  qatari: 'qatar',
-  doha: 'qatar',
-  emirati: 'uae',
-  'united arab emirates': 'uae',
-  pakistani: 'pakistan',
-  afghan: 'afghanistan',
-  indian: 'india',
-  japanese: 'japan',
-  european: 'eu',
-  'european union': 'eu',
-  palestinian: 'palestine',
-  yemeni: 'yemen',
-  azerbaijani: 'azerbaijan',
-  baku: 'azerbaijan',
-  armenian: 'armenia',
-  polish: 'poland',
-  canadian: 'canada',
-  australian: 'australia',
-};
+/** Country names, demonyms and metonyms (countries.ts), folded into the country's key when names are compared. */
+export const COUNTRY_FORMS: Readonly<Record<string, string>> = Object.fromEntries(COUNTRY_TABLE);
 
 /** Fixed synonyms folded before comparing names. */
 export const NAME_SYNONYMS: Record<string, string> = {
@@ -413,33 +392,51 @@ export const NAME_SYNONYMS: Record<string, string> = {
   'state run': 'state',
   'state-owned': 'state',
   television: 'tv',
+  'internal affairs': 'interior',
+  'home affairs': 'interior',
+  'home office': 'interior ministry',
+  'armed forces': 'forces',
+  military: 'forces',
+  army: 'forces',
 };
 
-/** Cues of declining to comment: phrases on lower-cased tokens, the first token being the cue's head. */
+/** What one declines to do when one will not comment: base form and past participle. */
+const WITHHELD_SPEECH: [string, string][] = [
+  ['comment', 'commented'],
+  ['say', 'said'],
+  ['confirm', 'confirmed'],
+  ['discuss', 'discussed'],
+  ['respond', 'responded'],
+  ['answer', 'answered'],
+  ['specify', 'specified'],
+  ['name', 'named'],
+  ['identify', 'identified'],
+  ['disclose', 'disclosed'],
+  ['reveal', 'revealed'],
+  ['speculate', 'speculated'],
+];
+
+/**
+ * Cues of declining to comment: phrases on lower-cased tokens, the first token being the cue's head. "declined /
+ * refused to <say>", "did / does / would / will not <say>", "has / have / had not <said>", for each way of
+ * withholding speech above ("declined to respond", "would not identify", "has not commented").
+ */
 export const DECLINE_PHRASES: string[][] = [
-  ['declined', 'to', 'comment'],
-  ['declines', 'to', 'comment'],
-  ['refused', 'to', 'comment'],
-  ['refuses', 'to', 'comment'],
-  ['declined', 'to', 'say'],
-  ['declined', 'to', 'confirm'],
-  ['refused', 'to', 'confirm'],
-  ['declined', 'to', 'discuss'],
-  ['would', 'not', 'comment'],
-  ['would', 'not', 'say'],
-  ['would', 'not', 'confirm'],
-  ['did', 'not', 'comment'],
-  ['did', 'not', 'say'],
-  ['did', 'not', 'respond'],
-  ['does', 'not', 'comment'],
-  ['has', 'not', 'commented'],
-  ['have', 'not', 'commented'],
-  ['has', 'not', 'said'],
-  ['have', 'not', 'said'],
-  ['did', "n't", 'say'],
-  ['did', 'not', 'specify'],
-  ['did', 'not', 'name'],
-  ['did', 'not', 'identify'],
+  ...['declined', 'declines', 'refused', 'refuses'].flatMap((v) =>
+    WITHHELD_SPEECH.map(([base]) => [v, 'to', base]),
+  ),
+  ...['did', 'does', 'do', 'would', 'will'].flatMap((aux) =>
+    WITHHELD_SPEECH.flatMap(([base]) => [
+      [aux, 'not', base],
+      [aux, "n't", base],
+    ]),
+  ),
+  ...['has', 'have', 'had'].flatMap((aux) =>
+    WITHHELD_SPEECH.flatMap(([, participle]) => [
+      [aux, 'not', participle],
+      [aux, "n't", participle],
+    ]),
+  ),
 ];
 
 /** Content phrases that decline to comment: "I never talk about specific operations". */
@@ -465,6 +462,7 @@ export const DOWNPLAY_CONTENT = [
 /** Hedges that make a statement speculation. */
 export const SPECULATION_CONTENT = [
   /\bsuspect(s|ed)?\b/i,
+  /\b(probably|likely)\b/i,
   /\b(may|might) have\b/i,
   /\bspeculat(ion|ions|e|es|ed|ing)\b/i,
   /\bpossibly\b/i,
@@ -474,7 +472,13 @@ export const SPECULATION_CONTENT = [
 export const DENIAL_CONTENT = [
   /\bdenied (any )?(involvement|responsibility|role)\b/i,
   /\b(had|has|have) nothing to do with\b/i,
+  /\b(had|has|have|played|plays) no (role|part|hand|involvement)\b/i,
+  /\b(accusations?|allegations?|claims?|charges?|reports?)\b[^.;]{0,40}\b(baseless|unfounded|groundless|false|untrue|fabricated|absurd|ridiculous|lies)\b/i,
   /\b(was|were|is|are) not (behind|involved|responsible)\b/i,
+  // Rejecting the charge: "rejects any attempts to blame Russia", "dismissed the accusations".
+  /\b(reject|dismiss|rebuff|refute)(s|ed|ing)? (any |all |the |these |those |such )?(attempts?|suggestions?|claims?|accusations?|allegations?|charges?|reports?)\b/i,
+  // The deed itself, negated: "did not open fire on civilian areas", "has not launched any drones".
+  /\b(did|does|do|has|have|had|was|were) (not|never) (open(ed)? fire|fired?|attack(ed)?|target(ed)?|strike|struck|shoot|shot|shell(ed)?|launch(ed)?|carr(y|ied) out)\b/i,
 ];
 
 /**
@@ -517,4 +521,61 @@ export const INCIDENT_WORDS = new Set([
   'destruction',
   'intercept',
   'shoot',
+  // Beyond air strikes: the other ways a contested event is done and what it leaves, for any story of the kind
+  // (shelling, a downed aircraft, a sabotaged pipeline, a cyberattack on a port).
+  'hit',
+  'fire',
+  'gunfire',
+  'shell',
+  'mortar',
+  'artillery',
+  'explosive',
+  'explosives',
+  'munition',
+  'warhead',
+  'shrapnel',
+  'crash',
+  'wreckage',
+  'debris',
+  'blaze',
+  'burn',
+  'collapse',
+  'hurt',
+  'harm',
+  'dead',
+  'death',
+  'die',
+  'victim',
+  'civilian',
+  'toll',
+  'cyberattack',
+  'hack',
+  'hacker',
+  'ransomware',
+  'malware',
+  'encrypt',
+  'breach',
+  'outage',
+  'disrupt',
+  'disruption',
+  'paralyse',
+  'paralyze',
+  'terrorism',
+  'terrorist',
+  'provocation',
+  'incursion',
+  'violation',
+  'ambush',
+  'assassination',
+  'target',
+  'mine',
+  'flood',
+  'displace',
+  'evacuate',
+  'evacuation',
+  'investigation',
+  'investigator',
+  'probe',
+  'forensic',
+  'recorder',
 ]);

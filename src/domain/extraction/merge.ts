@@ -28,6 +28,8 @@ export interface StatementView<A, R> {
   bare: boolean;
   /** Framed in another time or standing in a paragraph about another story. */
   otherTime: boolean;
+  /** It stands in the headline: a summary of what the body reports. */
+  headline: boolean;
   attributions: readonly A[];
   reportedVia: readonly R[];
 }
@@ -96,6 +98,16 @@ export function oneStatementOnce<A, R>(statements: readonly StatementView<A, R>[
       const [keep, drop] = aWins ? [ra, rb] : [rb, ra];
       into[drop] = keep;
     }
+  }
+  // (4) A headline sums up a statement the body reports: "Baku denies targeting civilians" over the
+  // defence ministry's denial. Folded into the body's first statement by that side with the same stance.
+  for (let i = 0; i < statements.length; i++) {
+    const h = statements[i] as StatementView<A, R>;
+    if (!h.headline || root(i) !== i) continue;
+    const j = statements.findIndex(
+      (b, k) => k !== i && !b.headline && root(k) === k && b.stance === h.stance && strictlySameSpeaker(h, b),
+    );
+    if (j >= 0) into[i] = j;
   }
   const out: KeptStatement<A, R>[] = [];
   const byRoot = new Map<number, KeptStatement<A, R>>();

@@ -79,10 +79,12 @@ export function subjectMass(topic: Topic, tokens: readonly Token[]): number {
 
 /** Whether a stretch speaks of an incident of the kind the desk tracks (an attack, its damage, its victims). */
 export function mentionsIncident(tokens: readonly Token[]): boolean {
+  // Not names: "William Burns" burns nothing.
   return tokens.some(
     (t) =>
-      INCIDENT_WORDS.has(t.lemma) ||
-      INCIDENT_WORDS.has(t.lower) ||
-      INCIDENT_WORDS.has(t.lower.replace(/s$/, '')),
+      t.pos !== 'PROPN' &&
+      (INCIDENT_WORDS.has(t.lemma) ||
+        INCIDENT_WORDS.has(t.lower) ||
+        INCIDENT_WORDS.has(t.lower.replace(/s$/, ''))),
   );
 }

@@ -120,6 +120,8 @@ export interface ConfidenceSignals {
   responsibility: boolean;
   /** It names an actor the document holds responsible elsewhere, or is that actor declining or denying. */
   suspect: boolean;
+  /** It goes on from the same speaker's statement about the story just before it, in the same paragraph. */
+  continues: boolean;
   /** It is framed in another time ("Last year, ..."), or stands in a paragraph about another story. */
   otherTime: boolean;
 }

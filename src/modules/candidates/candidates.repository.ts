@@ -74,7 +74,8 @@ export function createCandidatesRepository(db: Db) {
       attributions: r.attributions as Candidate['attributions'],
       rule: r.rule as Candidate['rule'],
       confidence: r.confidence,
-      signals: r.signals as Candidate['signals'],
+      // Candidates stored before the `continues` signal existed read as not continuing.
+      signals: { continues: false, ...(r.signals as Partial<Candidate['signals']>) } as Candidate['signals'],
       claimId: r.claimId,
       decidedBy: r.decidedBy,
       decidedAt: r.decidedAt,

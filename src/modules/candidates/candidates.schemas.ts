@@ -103,6 +103,11 @@ export const CandidateSignalsSchema = z
       .describe(
         'It names an actor the source holds responsible elsewhere, or is that actor declining or denying.',
       ),
+    continues: z
+      .boolean()
+      .describe(
+        'It goes on from the same speaker’s statement about the story just before it, in the same paragraph ("... said the missile was Russian. “We have the radar tracks,” he said.").',
+      ),
     otherTime: z
       .boolean()
       .describe(
@@ -207,6 +212,7 @@ export const CandidateSchema = createSelectSchema(candidates)
           incident: false,
           responsibility: true,
           suspect: true,
+          continues: false,
           otherTime: false,
         },
         claimId: null,
