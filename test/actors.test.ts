@@ -1,14 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, expectProblem, type TestContext } from './helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { expectProblem, useFreshApp } from './helpers/app.js';
 import { createActor, createClaim, createSource } from './helpers/factories.js';
 
-let ctx: TestContext;
-beforeEach(async () => {
-  ctx = await buildTestApp();
-});
-afterEach(async () => {
-  await ctx.close();
-});
+const ctx = useFreshApp();
 
 describe('actors', () => {
   it('creates an actor under a parent and stores it', async () => {

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestContext } from './helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { buildTestApp, type Json, type TestContext, useFreshApp } from './helpers/app.js';
 import {
   createActor,
   createAttribution,
@@ -13,16 +13,7 @@ import {
 // The attribution board is kept until a committed write touches what it was computed from. The
 // `Cache-Status` header (RFC 9211) says whether an answer came from the cache.
 
-// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked by the assertions themselves
-type Json = any;
-
-let ctx: TestContext;
-beforeEach(async () => {
-  ctx = await buildTestApp();
-});
-afterEach(async () => {
-  await ctx.close();
-});
+const ctx = useFreshApp();
 
 /** Two events, each with a board: Israel blamed through a relayed claim in a copied source. */
 async function twoBoards(on: TestContext = ctx) {

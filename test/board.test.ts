@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestContext } from './helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { type Json, useFreshApp } from './helpers/app.js';
 import {
   createActor,
   createAttribution,
@@ -12,16 +12,7 @@ import {
 // The board on the cases that real reporting brings: anonymous officials quoted by several outlets, a state
 // outlet's own voice, blame put on an agency of a state, and a ministry that names nobody.
 
-// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked by the assertions themselves
-type Json = any;
-
-let ctx: TestContext;
-beforeEach(async () => {
-  ctx = await buildTestApp();
-});
-afterEach(async () => {
-  await ctx.close();
-});
+const ctx = useFreshApp();
 
 const ref = (a: Json) => ({ id: a.id, name: a.name, kind: a.kind });
 

@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, expectedProblem, expectProblem, type TestContext } from './helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { expectedProblem, expectProblem, useFreshApp } from './helpers/app.js';
 import {
   createActor,
   createAttribution,
@@ -10,13 +10,7 @@ import {
   WIRE_TEXT,
 } from './helpers/factories.js';
 
-let ctx: TestContext;
-beforeEach(async () => {
-  ctx = await buildTestApp();
-});
-afterEach(async () => {
-  await ctx.close();
-});
+const ctx = useFreshApp();
 
 const REPEATED = 'Local Telegram channels blamed Israel.';
 

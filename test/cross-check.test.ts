@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { INDEPENDENCE_RULE } from '../src/modules/cross-check/cross-check.schemas.js';
-import { buildTestApp, expectProblem, type TestContext } from './helpers/app.js';
+import { buildTestApp, expectProblem, type Json, useFreshApp } from './helpers/app.js';
 import {
   createActor,
   createAttribution,
@@ -11,16 +11,7 @@ import {
   createSource,
 } from './helpers/factories.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked by the assertions themselves
-type Json = any;
-
-let ctx: TestContext;
-beforeEach(async () => {
-  ctx = await buildTestApp();
-});
-afterEach(async () => {
-  await ctx.close();
-});
+const ctx = useFreshApp();
 
 const POSITIONS = ['asserts', 'denies', 'declines_to_comment', 'speculates'];
 const ref = (a: Json) => ({ id: a.id, name: a.name, kind: a.kind });

@@ -1,23 +1,17 @@
 import net from 'node:net';
 import { Writable } from 'node:stream';
 import supertest from 'supertest';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { buildApp } from '../src/app.js';
 import { BASELINE_SECURITY_HEADERS } from '../src/lib/http-server.js';
-import { buildTestApp, expectProblem, type TestContext } from './helpers/app.js';
+import { buildTestApp, expectProblem, type TestContext, useFreshApp } from './helpers/app.js';
 import { createClaim, createSource } from './helpers/factories.js';
 
 // The HTTP edges every route shares, whichever module registers it: headers on every response, router
 // errors, 405, charsets, unknown query parameters, Idempotency-Key on every POST, slow clients, the log.
 
-let ctx: TestContext;
-beforeEach(async () => {
-  ctx = await buildTestApp();
-});
-afterEach(async () => {
-  await ctx.close();
-});
+const ctx = useFreshApp();
 
 const count = (table: string, on: TestContext = ctx) =>
   on.app.db.$client.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;

@@ -1,16 +1,10 @@
 import supertest from 'supertest';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
-import { buildTestApp, expectProblem, type TestContext } from './helpers/app.js';
+import { buildTestApp, expectProblem, useFreshApp } from './helpers/app.js';
 import { createActor } from './helpers/factories.js';
 
-let ctx: TestContext;
-beforeEach(async () => {
-  ctx = await buildTestApp();
-});
-afterEach(async () => {
-  await ctx.close();
-});
+const ctx = useFreshApp();
 
 const PROBLEM_JSON = /^application\/problem\+json/;
 

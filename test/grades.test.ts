@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, expectedProblem, type TestContext } from './helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { expectedProblem, type Json, useFreshApp } from './helpers/app.js';
 import {
   createActor,
   createAttribution,
@@ -8,16 +8,7 @@ import {
   createSource,
 } from './helpers/factories.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked by the assertions themselves
-type Json = any;
-
-let ctx: TestContext;
-beforeEach(async () => {
-  ctx = await buildTestApp();
-});
-afterEach(async () => {
-  await ctx.close();
-});
+const ctx = useFreshApp();
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 

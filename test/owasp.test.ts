@@ -4,9 +4,15 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import net from 'node:net';
 import supertest from 'supertest';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../src/app.js';
-import { buildTestApp, expectedProblem, expectProblem, type TestContext } from './helpers/app.js';
+import {
+  buildTestApp,
+  expectedProblem,
+  expectProblem,
+  type TestContext,
+  useFreshApp,
+} from './helpers/app.js';
 import {
   createActor,
   createAttribution,
@@ -23,13 +29,7 @@ import {
 const CHALLENGE = 'Bearer realm="claimledger"';
 const PROBLEM_JSON = /^application\/problem\+json/;
 
-let ctx: TestContext;
-beforeEach(async () => {
-  ctx = await buildTestApp();
-});
-afterEach(async () => {
-  await ctx.close();
-});
+const ctx = useFreshApp();
 
 const withKey = (key: string, on: TestContext = ctx) =>
   supertest.agent(on.app.server).set('authorization', `Bearer ${key}`);

@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, expectProblem, type TestContext } from './helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { expectProblem, useFreshApp } from './helpers/app.js';
 import {
   createActor,
   createAttribution,
@@ -8,13 +8,7 @@ import {
   createSource,
 } from './helpers/factories.js';
 
-let ctx: TestContext;
-beforeEach(async () => {
-  ctx = await buildTestApp();
-});
-afterEach(async () => {
-  await ctx.close();
-});
+const ctx = useFreshApp();
 
 async function boardCase() {
   const israel = await createActor(ctx.api, { name: 'Israel', kind: 'state' });

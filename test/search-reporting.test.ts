@@ -1,23 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rebuildSearchIndex } from '../src/modules/search/search.index.js';
 import { createSourcesRepository } from '../src/modules/sources/sources.repository.js';
 import { CreateSourceBody } from '../src/modules/sources/sources.schemas.js';
-import { buildTestApp, expectProblem, type TestContext } from './helpers/app.js';
+import { buildTestApp, expectProblem, type Json, type TestContext, useFreshApp } from './helpers/app.js';
 import { createActor, createClaim, createEvent, createSource } from './helpers/factories.js';
 
 // What a journalist types first: a person's name, a plural, an abbreviation with a quote mark in it; newest
 // first, page after page; and a query that has to read far stops at its time budget and says so.
 
-// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked by the assertions themselves
-type Json = any;
-
-let ctx: TestContext;
-beforeEach(async () => {
-  ctx = await buildTestApp();
-});
-afterEach(async () => {
-  await ctx.close();
-});
+const ctx = useFreshApp();
 
 async function search(query: Record<string, string | number>, on: TestContext = ctx): Promise<Json> {
   const res = await on.api.get('/search').query(query);

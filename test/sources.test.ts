@@ -1,15 +1,9 @@
 import { createHash } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, expectProblem, type TestContext } from './helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { expectProblem, useFreshApp } from './helpers/app.js';
 import { createActor, createClaim, createSource, WIRE_TEXT } from './helpers/factories.js';
 
-let ctx: TestContext;
-beforeEach(async () => {
-  ctx = await buildTestApp();
-});
-afterEach(async () => {
-  await ctx.close();
-});
+const ctx = useFreshApp();
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 

@@ -1,17 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestContext } from './helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { type Json, useFreshApp } from './helpers/app.js';
 import { createActor, createClaim, createClaimLink, createEvent, createSource } from './helpers/factories.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked by the assertions themselves
-type Json = any;
-
-let ctx: TestContext;
-beforeEach(async () => {
-  ctx = await buildTestApp();
-});
-afterEach(async () => {
-  await ctx.close();
-});
+const ctx = useFreshApp();
 
 const order = async (eventId: number) =>
   (await ctx.api.get(`/events/${eventId}/timeline`)).body.data.map(

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import supertest from 'supertest';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, expectProblem, type TestContext } from './helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { buildTestApp, expectProblem, useFreshApp } from './helpers/app.js';
 import { createActor, createSource } from './helpers/factories.js';
 
 // Trust and safety of writes: API keys and roles, the append-only audit log, optimistic concurrency
@@ -23,13 +23,7 @@ interface AuditEntry {
   requestId: string | null;
 }
 
-let ctx: TestContext;
-beforeEach(async () => {
-  ctx = await buildTestApp();
-});
-afterEach(async () => {
-  await ctx.close();
-});
+const ctx = useFreshApp();
 
 /** A request sent with the given key (or a raw Authorization header value). */
 const as = (authorization: string) => supertest.agent(ctx.app.server).set('authorization', authorization);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import supertest from 'supertest';
-import { expect } from 'vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
 import { type BuildAppOptions, buildApp } from '../../src/app.js';
 import { createKeysService, type Role } from '../../src/modules/keys/keys.service.js';
 import { loadSeedFile } from '../../src/seeds/seed-loader.js';
@@ -65,6 +65,31 @@ export async function buildTestApp(
       if (folder) rmSync(folder, { recursive: true, force: true });
     },
   };
+}
+
+/** A response body, checked field by field by the assertions that read it. */
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked by the assertions themselves
+export type Json = any;
+
+/**
+ * A fresh app for every test of the file (built before each, closed after): the returned context always
+ * stands for the current test's app.
+ */
+export function useFreshApp(options: Parameters<typeof buildTestApp>[0] = {}): TestContext {
+  let current: TestContext | undefined;
+  beforeEach(async () => {
+    current = await buildTestApp(options);
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return new Proxy({} as TestContext, {
+    get(_target, property) {
+      if (!current) throw new Error('the test app exists only inside a test');
+      return Reflect.get(current, property);
+    },
+  });
 }
 
 /** What every problem body has, whatever the error. */
