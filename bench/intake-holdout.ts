@@ -22,6 +22,7 @@ import {
   type KnownActor,
   MIN_CONFIDENCE,
 } from '../src/domain/extraction/index.js';
+import { locate, overlaps, type Span } from './lib/quote-match.js';
 
 const { values } = parseArgs({
   options: {
@@ -43,38 +44,6 @@ interface Gold {
     }[];
   }[];
 }
-
-function fold(s: string) {
-  const cps = [...s];
-  let out = '';
-  const at: number[] = [];
-  for (let i = 0; i < cps.length; i++) {
-    let c = cps[i] as string;
-    if (/[\u2018\u2019\u201a\u201b\u2032\u02bc]/.test(c)) c = "'";
-    else if (/[\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb]/.test(c)) c = '"';
-    else if (/[\u2010-\u2015\u2212]/.test(c)) c = '-';
-    else if (c === '\u2026') c = '...';
-    else if (/\s/u.test(c)) c = ' ';
-    if (c === ' ' && out.endsWith(' ')) continue;
-    for (const ch of c) {
-      out += ch;
-      at.push(i);
-    }
-  }
-  return { out: out.toLowerCase(), at };
-}
-function locate(text: string, quote: string) {
-  const t = fold(text);
-  const q = fold(quote).out.trim();
-  const i = t.out.indexOf(q);
-  if (i < 0) return null;
-  return { start: t.at[i] as number, end: (t.at[i + q.length - 1] as number) + 1 };
-}
-type Span = { start: number; end: number };
-const overlaps = (a: Span, b: Span) => {
-  const inter = Math.min(a.end, b.end) - Math.max(a.start, b.start);
-  return inter > 0 && inter >= 0.5 * Math.min(a.end - a.start, b.end - b.start);
-};
 
 interface Article {
   art: Gold['articles'][number];
