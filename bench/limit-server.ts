@@ -711,7 +711,9 @@ function statementGroups(ids: number[]) {
   const groups = new Map<number, number[]>();
   for (const id of all.ids()) {
     const root = all.find(id);
-    groups.set(root, [...(groups.get(root) ?? []), id]);
+    const members = groups.get(root);
+    if (members) members.push(id);
+    else groups.set(root, [id]);
   }
   return {
     membersOf: new Map(ids.map((id) => [id, groups.get(all.find(id)) ?? [id]])),

@@ -221,7 +221,9 @@ export function createResolver(actors: readonly KnownActor[]): Resolver {
       literal.set(raw, (literal.get(raw) ?? new Set()).add(actor.id));
       if (tokens.length >= 2) {
         const head = headOf(tokens);
-        byHead.set(head, [...(byHead.get(head) ?? []), { actor, key: tokens }]);
+        const named = byHead.get(head);
+        if (named) named.push({ actor, key: tokens });
+        else byHead.set(head, [{ actor, key: tokens }]);
       }
       if (tokens.length > 1 && COUNTRIES.has(tokens[0] as string)) {
         addBare(tokens.slice(1).join(' '), actor, 0.8);

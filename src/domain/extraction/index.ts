@@ -521,7 +521,11 @@ function otherStoryParagraphs(text: string, units: Unit[]): Set<number> {
 function backgroundParagraphs(units: Unit[], otherStory: Set<number>, topic: Topic): Set<number> {
   const out = new Set(otherStory);
   const tokensOf = new Map<number, Token[]>();
-  for (const u of units) tokensOf.set(u.paragraph, [...(tokensOf.get(u.paragraph) ?? []), ...u.tokens]);
+  for (const u of units) {
+    const tokens = tokensOf.get(u.paragraph);
+    if (tokens) tokens.push(...u.tokens);
+    else tokensOf.set(u.paragraph, [...u.tokens]);
+  }
   let previous: number | null = null;
   for (const u of units) {
     if (u.paragraph === previous) continue;

@@ -100,7 +100,9 @@ function unionFind() {
       const byRoot = new Map<number, number[]>();
       for (const id of parent.keys()) {
         const root = find(id);
-        byRoot.set(root, [...(byRoot.get(root) ?? []), id]);
+        const members = byRoot.get(root);
+        if (members) members.push(id);
+        else byRoot.set(root, [id]);
       }
       return byRoot;
     },
@@ -360,7 +362,9 @@ export function createCrossCheckService(db: Db) {
       for (const r of rows) {
         const key = r.actorId === null ? null : options.rollUp ? topOf(r.actorId) : r.actorId;
         const positions = byRow.get(key) ?? new Map<string, typeof rows>();
-        positions.set(r.position, [...(positions.get(r.position) ?? []), r]);
+        const list = positions.get(r.position);
+        if (list) list.push(r);
+        else positions.set(r.position, [r]);
         byRow.set(key, positions);
       }
       const rowKeys = [...byRow.keys()].sort((a, b) => Number(a === null) - Number(b === null));
