@@ -62,29 +62,53 @@ export function parseSnippet(marked: string): { snippet: string; highlights: [nu
   const out: string[] = [];
   const highlights: [number, number][] = [];
   let open: number | null = null;
-  // A run of control characters becomes one space, written only once more text follows it.
+  // A run of control characters becomes one space, written only once more text follows it, and only between
+  // two characters that are not white space themselves.
   let gap = false;
-  const flush = (next: string) => {
-    const last = out[out.length - 1];
-    if (gap && last !== undefined && !/\s/u.test(last) && !/\s/u.test(next)) out.push(' ');
-    gap = false;
-  };
+  let lastIsSpace = true;
   for (const ch of marked) {
+    const cp = ch.codePointAt(0) as number;
     if (ch === OPEN) {
-      flush('x');
+      if (gap && !lastIsSpace) {
+        out.push(' ');
+        lastIsSpace = true;
+      }
+      gap = false;
       open ??= out.length;
     } else if (ch === CLOSE) {
       if (open !== null && out.length > open) highlights.push([open, out.length]);
       open = null;
-    } else if (/\p{Cc}/u.test(ch)) {
+    } else if (isControl(cp)) {
       gap = true;
     } else {
-      flush(ch);
+      const space = isWhiteSpace(cp);
+      if (gap && !lastIsSpace && !space) out.push(' ');
+      gap = false;
       out.push(ch);
+      lastIsSpace = space;
     }
   }
   if (open !== null && out.length > open) highlights.push([open, out.length]);
   return { snippet: out.join(''), highlights };
+}
+
+/** Unicode's Cc: C0 controls, DEL and C1 controls. */
+const isControl = (cp: number) => cp <= 0x1f || (cp >= 0x7f && cp <= 0x9f);
+
+/** What `\s` matches, less the controls (tab, line breaks), which never reach the output. */
+function isWhiteSpace(cp: number): boolean {
+  return (
+    cp === 0x20 ||
+    cp === 0xa0 ||
+    cp === 0x1680 ||
+    (cp >= 0x2000 && cp <= 0x200a) ||
+    cp === 0x2028 ||
+    cp === 0x2029 ||
+    cp === 0x202f ||
+    cp === 0x205f ||
+    cp === 0x3000 ||
+    cp === 0xfeff
+  );
 }
 
 interface Compiled {
