@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { StartupError } from './startup-errors.js';
@@ -67,7 +68,8 @@ export const configSchema = z.object({
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
   WEBHOOK_DISABLE_AFTER_GONE: z.coerce.number().int().min(1).default(3),
   WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).default(5),
-  SEARCH_WORKERS: z.coerce.number().int().min(0).max(16).default(1),
+  // Two where there are two cores: searches run in parallel, and a busy one never queues the next behind it.
+  SEARCH_WORKERS: z.coerce.number().int().min(0).max(16).default(Math.min(2, availableParallelism())),
   SEARCH_TIME_BUDGET_MS: z.coerce.number().int().min(10).max(60_000).default(250),
   WRITE_COMMIT_DELAY_MS: z.coerce.number().int().min(0).max(1000).default(0),
   BODY_LIMIT: z.coerce

@@ -116,8 +116,11 @@ interface Slot {
 function startWorker(databasePath: string): Worker {
   const workerData = { databasePath };
   // A search allocates a page's worth of short-lived objects: a young generation of 8 MB collects them as cheaply
-  // as V8's default (up to 48 MB, which a busy worker fills and keeps resident).
-  const resourceLimits = { maxYoungGenerationSizeMb: 8 };
+  // as V8's default (up to 48 MB, which a busy worker fills and keeps resident). What a search keeps is a page
+  // and the ids of a relevance window, a few MB: an old generation capped at 64 MB is collected before it grows
+  // (left to V8, a busy worker's grew by some 40 MB of garbage), and a worker that still ran out would be
+  // replaced, its search answered as failed.
+  const resourceLimits = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 };
   if (!import.meta.url.endsWith('.ts')) {
     return new Worker(new URL('./search.worker.js', import.meta.url), { workerData, resourceLimits });
   }
@@ -186,7 +189,13 @@ function createWorkerPool(options: SearchServiceOptions): SearchService {
       slot.running = null;
       if (entry) {
         clearTimeout(entry.timer);
-        entry.reject(new Error(`search worker failed: ${error.message}`));
+        // The worker is replaced on exit; the search itself may succeed when it is asked again.
+        entry.reject(
+          new ProblemError(
+            'SERVICE_UNAVAILABLE',
+            `The search stopped with its worker (${error.message}); try again.`,
+          ),
+        );
       }
     });
     worker.on('exit', () => {
