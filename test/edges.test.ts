@@ -16,6 +16,14 @@ const ctx = useFreshApp();
 const count = (table: string, on: TestContext = ctx) =>
   on.app.db.$client.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
 
+/** helmet's headers that only mean something for a document, sent with pages only. */
+const PAGE_ONLY = [
+  'cross-origin-opener-policy',
+  'origin-agent-cluster',
+  'x-dns-prefetch-control',
+  'x-xss-protection',
+];
+
 function expectEdgeHeaders(res: { headers: Record<string, unknown>; body: unknown }, where: string) {
   for (const [name, value] of Object.entries(BASELINE_SECURITY_HEADERS)) {
     expect(res.headers[name], `${where}: ${name}`).toBe(value);
@@ -29,12 +37,24 @@ function expectEdgeHeaders(res: { headers: Record<string, unknown>; body: unknow
 }
 
 describe('every response gets the same headers and counts against the rate limit', () => {
-  it('the baseline security headers are exactly what helmet sends', async () => {
+  it('an API response carries exactly the baseline security headers, and none of those meant for pages', async () => {
     const res = await ctx.anonymous.get('/health');
     const sent = Object.fromEntries(
       Object.keys(BASELINE_SECURITY_HEADERS).map((name) => [name, res.headers[name]]),
     );
     expect(sent).toEqual(BASELINE_SECURITY_HEADERS);
+    for (const name of PAGE_ONLY) expect(res.headers[name], name).toBeUndefined();
+  });
+
+  it('the docs page carries the security headers of a page as well', async () => {
+    const res = await ctx.anonymous.get('/docs/');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['referrer-policy']).toBe('no-referrer');
+    expect(res.headers['cross-origin-opener-policy']).toBe('same-origin');
+    expect(res.headers['origin-agent-cluster']).toBe('?1');
+    expect(res.headers['content-security-policy']).toMatch(/frame-ancestors 'none'|default-src/);
   });
 
   it('a path the router cannot decode, or an over-long id, is a 400 naming the parameter, with every header', async () => {

@@ -86,7 +86,8 @@ function sendFile(request: FastifyRequest, reply: FastifyReply, file: DeskFile) 
 export const deskPlugin = fp(
   async (app: FastifyInstance, opts: { dir?: string }) => {
     const files = loadDesk(opts.dir ?? DESK_DIR);
-    const route = { config: { public: true }, schema: { hide: true } } as const;
+    // A page: helmet's headers for pages (config.helmet), then the desk's own policy.
+    const route = { config: { public: true, helmet: {} }, schema: { hide: true } } as const;
 
     app.get('/', route, async (request, reply) => {
       const index = files?.get('index.html');

@@ -2,6 +2,7 @@ import cors from '@fastify/cors';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { problem } from '../errors.js';
+import { BASELINE_SECURITY_HEADERS } from '../lib/http-server.js';
 import { createRateWindows, spokenDuration } from '../lib/rate-window.js';
 import { createKeysService, principalOfRequest } from '../modules/keys/keys.service.js';
 import { securityHeadersPlugin } from './security-headers.js';
@@ -24,9 +25,14 @@ export const limitsPlugin = fp(
     const keys = createKeysService(app.db);
 
     await app.register(securityHeadersPlugin, {
-      // The API serves JSON: nothing may be framed or loaded from its responses. The docs page sets its own policy.
-      contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
-      hsts: false,
+      api: BASELINE_SECURITY_HEADERS,
+      // Pages: helmet's set, nothing framed or loaded unless the page's own policy says so (the docs and the
+      // desk set theirs). No HSTS: TLS ends in front of the service, which decides it.
+      document: {
+        contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+        hsts: false,
+      },
+      documentPrefixes: ['/docs'],
     });
 
     await app.register(cors, {

@@ -6,6 +6,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Security headers for this route instead of the service's: helmet options merged over them, or false. */
     helmet?: HelmetOptions | false;
+    /** Set by the security-headers plugin: the headers computed for this route, null for none. */
+    securityHeaders?: Record<string, string> | null;
   }
   interface RouteShorthandOptions {
     /** The same as `config.helmet` (the route option @fastify/helmet took). */
@@ -33,27 +35,40 @@ function headersOf(options: HelmetOptions): Headers {
   return headers;
 }
 
+export interface SecurityHeadersOptions {
+  /** What every API response carries. */
+  api: Headers;
+  /** helmet's options for pages: routes under `documentPrefixes` and routes with `config.helmet`. */
+  document: HelmetOptions;
+  documentPrefixes: string[];
+}
+
 /**
- * helmet's security headers on every response, computed once. (@fastify/helmet rebuilds the helmet
- * middleware from its options on every request, which cost about a quarter of the time of serving one claim.)
- * The headers are static here: no CSP nonces. A route may set its own with `config.helmet`.
+ * Security headers on every response, computed once: the API's own set on JSON routes, and helmet's full set
+ * on pages (@fastify/helmet rebuilt the helmet middleware from its options on every request, which cost about
+ * a quarter of the time of serving one claim). The headers are static: no CSP nonces. A route may set its own
+ * with `config.helmet` (helmet options merged over the pages', or false for none).
  */
 export const securityHeadersPlugin = fp(
-  async (app: FastifyInstance, options: HelmetOptions) => {
-    const global = headersOf(options);
-    const perRoute = new Map<object, Headers | null>();
+  async (app: FastifyInstance, options: SecurityHeadersOptions) => {
+    const api = { ...options.api };
+    const document = headersOf(options.document);
     app.addHook('onRoute', (route) => {
-      if (route.helmet !== undefined) route.config = { ...route.config, helmet: route.helmet };
-      const own = route.config?.helmet;
-      if (own === undefined) return;
-      perRoute.set(
-        route.config as object,
-        own === false ? null : headersOf({ ...options, ...own } as HelmetOptions),
-      );
+      const own = route.helmet ?? route.config?.helmet;
+      const isPage = options.documentPrefixes.some((prefix) => route.url.startsWith(prefix));
+      if (own === undefined && !isPage) return;
+      // Kept in the route's config, which Fastify copies into every request's routeOptions.
+      const securityHeaders =
+        own === false
+          ? null
+          : own === undefined
+            ? document
+            : headersOf({ ...options.document, ...own } as HelmetOptions);
+      route.config = { ...route.config, helmet: own ?? {}, securityHeaders };
     });
     app.addHook('onRequest', (request, reply, done) => {
-      const config = request.routeOptions.config;
-      const headers = config.helmet === undefined ? global : perRoute.get(config);
+      const own = request.routeOptions.config.securityHeaders;
+      const headers = own === undefined ? api : own;
       if (headers) reply.headers(headers);
       done();
     });

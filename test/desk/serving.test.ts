@@ -25,6 +25,9 @@ describe('the desk page', () => {
     expect(DESK_CSP).not.toMatch(/unsafe-inline|unsafe-eval|https?:|\*/);
     expect(res.headers['cache-control']).toBe('no-cache');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
+    // A page: helmet's headers for documents too.
+    expect(res.headers['cross-origin-opener-policy']).toBe('same-origin');
+    expect(res.headers['referrer-policy']).toBe('no-referrer');
     expect(res.text).toContain('<div id="app"></div>');
     // No inline script: every script and stylesheet is a file under /desk/.
     expect(res.text).not.toMatch(/<script(?![^>]*\ssrc="\/desk\/)[^>]*>/);
