@@ -174,7 +174,8 @@ function createWorkerPool(options: SearchServiceOptions): SearchService {
         slot.isReady = true;
         failedStarts = 0;
         markReady();
-        dispatch();
+        // The others start once one is ready: start-up waits for one worker, not for all loading at once.
+        refill();
         return;
       }
       const entry = slot.running;
@@ -248,7 +249,7 @@ function createWorkerPool(options: SearchServiceOptions): SearchService {
     entry.resolve(render(outOfTime(entry.job.filter, options.budgetMs)));
   }
 
-  for (let i = 0; i < options.workers; i++) spawn();
+  spawn();
 
   return {
     mode: 'worker',
