@@ -107,6 +107,13 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   // A JSON API: anything but JSON is a 415, not a string handed to the validators.
   app.removeContentTypeParser(['text/plain']);
 
+  // Every response names its request. Set before any other hook, so that whatever answers (a 429, a 401, a 503)
+  // carries it; synchronous, and not an onSend hook: with none, Fastify skips that stage of every response.
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
+    done();
+  });
+
   await app.register(dbPlugin, {
     databasePath: options.databasePath,
     busyTimeoutMs: SERVER_BUSY_TIMEOUT_MS,
@@ -148,11 +155,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     resolve: options.webhookResolver,
   });
 
-  // A synchronous hook: an async one costs a promise and a microtask on every response.
-  app.addHook('onSend', (request, reply, payload, done) => {
-    reply.header('x-request-id', request.id);
-    done(null, payload);
-  });
 
   await app.register(healthRoutes);
   await app.register(actorsRoutes);
