@@ -155,7 +155,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     resolve: options.webhookResolver,
   });
 
-
   await app.register(healthRoutes);
   await app.register(actorsRoutes);
   await app.register(sourcesRoutes);
