@@ -29,6 +29,7 @@ import {
   type OriginSource,
   originKeyOf,
 } from '../src/domain/independence.js';
+import { unionFind } from '../src/lib/union-find.js';
 
 const path = process.env.LIMIT_DB;
 if (!path) throw new Error('LIMIT_DB is required');
@@ -640,22 +641,6 @@ const sameWords = (text: string) =>
     .join(' ');
 
 /** Disjoint sets of claim ids. */
-function unionFind() {
-  const parent = new Map<number, number>();
-  const find = (x: number): number => {
-    let root = x;
-    while (parent.has(root) && parent.get(root) !== root) root = parent.get(root) as number;
-    parent.set(x, root);
-    return root;
-  };
-  const union = (a: number, b: number) => {
-    const ra = find(a);
-    const rb = find(b);
-    if (ra !== rb) parent.set(Math.max(ra, rb), Math.min(ra, rb));
-  };
-  return { find, union, ids: () => parent.keys() };
-}
-
 /**
  * The API's grouping of one origin's repeated statements: claims linked by `repeats`, and claims in copies of
  * one source with the same origin and the same quoted words, followed for up to three rounds.
@@ -708,13 +693,7 @@ function statementGroups(ids: number[]) {
     }
     frontier = [...discovered];
   }
-  const groups = new Map<number, number[]>();
-  for (const id of all.ids()) {
-    const root = all.find(id);
-    const members = groups.get(root);
-    if (members) members.push(id);
-    else groups.set(root, [id]);
-  }
+  const groups = all.groups();
   return {
     membersOf: new Map(ids.map((id) => [id, groups.get(all.find(id)) ?? [id]])),
     sameCopy: (a: number, b: number) => copies.find(a) === copies.find(b),

@@ -669,6 +669,13 @@ export function statementsOf(unit: Unit): RawStatement[] {
     out.push(s);
   };
   const base = { unit, relays: [] as TokenRange[], heldResponsible: [] as TokenRange[] };
+  /** The clause of the verb at `i` from its own named subject to its end, if no earlier rule took any of it. */
+  const namedClause = (i: number) => {
+    const subject = subjectOf(tokens, i);
+    if (!subject || subject === 'coordinated') return null;
+    const content = { from: subject.range.from, to: clauseEnd(tokens, i + 1) };
+    return free(content) ? { subject, content } : null;
+  };
 
   // Declining to comment: "The Israeli military declined to comment", "did not say who it suspected".
   for (let i = 0; i < tokens.length; i++) {
@@ -806,10 +813,9 @@ export function statementsOf(unit: Unit): RawStatement[] {
       OFFENCE_NOUNS.has(lower(tokens[k + 1]));
     if (deed) k++;
     else if (!/^(responsibility|credit)$/.test(lower(tokens[k]))) continue;
-    const subject = subjectOf(tokens, i);
-    if (!subject || subject === 'coordinated') continue;
-    const content = { from: subject.range.from, to: clauseEnd(tokens, i + 1) };
-    if (!free(content)) continue;
+    const clause = namedClause(i);
+    if (!clause) continue;
+    const { subject, content } = clause;
     take({
       ...base,
       rule: 'responsibility_verb',
@@ -832,10 +838,9 @@ export function statementsOf(unit: Unit): RawStatement[] {
       tokens.slice(object.from, object.to).some((x) => CHARGE_NOUNS.has(x.lemma) && x.pos === 'NOUN') &&
       head !== undefined;
     if (!charge) continue;
-    const subject = subjectOf(tokens, i);
-    if (!subject || subject === 'coordinated') continue;
-    const content = { from: subject.range.from, to: clauseEnd(tokens, i + 1) };
-    if (!free(content)) continue;
+    const clause = namedClause(i);
+    if (!clause) continue;
+    const { subject, content } = clause;
     const according = findAfter(tokens, content.to, 'according');
     const relays =
       according >= 0 && lower(tokens[according + 1]) === 'to'
@@ -866,10 +871,9 @@ export function statementsOf(unit: Unit): RawStatement[] {
     // "called the blast a cowardly strike", "calls the breach “an act of ecological terrorism”"
     const next = isMark(tokens[obj?.to ?? -1]) ? (obj?.to ?? 0) + 1 : (obj?.to ?? -1);
     if (!obj || !/^(a|an)$/.test(lower(tokens[next]))) continue;
-    const subject = subjectOf(tokens, i);
-    if (!subject || subject === 'coordinated') continue;
-    const content = { from: subject.range.from, to: clauseEnd(tokens, i + 1) };
-    if (!free(content)) continue;
+    const clause = namedClause(i);
+    if (!clause) continue;
+    const { subject, content } = clause;
     take({
       ...base,
       rule: 'reporting_clause',

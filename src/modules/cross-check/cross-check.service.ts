@@ -13,6 +13,7 @@ import { gradeOf } from '../../lib/grades.js';
 import { decodeCursorState, encodeCursorState, type Page } from '../../lib/pagination.js';
 import { retractionOf } from '../../lib/retraction.js';
 import { prepared } from '../../lib/statements.js';
+import { unionFind } from '../../lib/union-find.js';
 import type { ViewDependencies } from '../../plugins/view-cache.js';
 import { createClaimsRepository } from '../claims/claims.repository.js';
 import type { Claim } from '../claims/claims.schemas.js';
@@ -78,36 +79,6 @@ const TimelineCursor = z.object({
   at: z.string().max(40).nullable(),
   id: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
 });
-
-export /** Disjoint sets of ids, each named by its lowest id. */
-function unionFind() {
-  const parent = new Map<number, number>();
-  const find = (x: number): number => {
-    let root = x;
-    while (parent.has(root) && parent.get(root) !== root) root = parent.get(root) as number;
-    parent.set(x, root);
-    return root;
-  };
-  return {
-    find,
-    union(a: number, b: number) {
-      const ra = find(a);
-      const rb = find(b);
-      if (ra !== rb) parent.set(Math.max(ra, rb), Math.min(ra, rb));
-    },
-    /** Root -> members, for every id seen. */
-    groups() {
-      const byRoot = new Map<number, number[]>();
-      for (const id of parent.keys()) {
-        const root = find(id);
-        const members = byRoot.get(root);
-        if (members) members.push(id);
-        else byRoot.set(root, [id]);
-      }
-      return byRoot;
-    },
-  };
-}
 
 export function createCrossCheckService(db: Db) {
   const sqlite = db.$client;
