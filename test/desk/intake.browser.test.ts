@@ -276,6 +276,24 @@ describe('intake', () => {
     await page.keyboard.press('k');
     await expect.poll(() => heading.innerText()).toBe(first);
 
+    // A key pressed straight after a step acts on the new candidate: the form that replaced the old
+    // one listens from the moment it is drawn, not from the next frame.
+    // (Written as page source: the tests are compiled without the DOM's types.)
+    const straightAfterStep = await page.evaluate(`(async () => {
+      const press = (key) =>
+        document.body.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
+      const heading = () => document.querySelector('article.cand-form h3')?.textContent ?? '';
+      const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+      const before = heading();
+      press('j');
+      await tick();
+      const moved = heading() !== before;
+      press('k');
+      await tick();
+      return { moved, back: heading() === before };
+    })()`);
+    expect(straightAfterStep).toEqual({ moved: true, back: true });
+
     const id = Number(/^Candidate (\d+)/.exec(first)?.[1]);
     await page.keyboard.press('r');
     expect(await page.evaluate('document.activeElement.id')).toBe('reject-reason');

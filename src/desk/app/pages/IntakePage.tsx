@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { type ApiProblem, query, request, toProblem } from '../api/client.js';
 import { useAction, useApiKey, usePagedList, useResource } from '../api/hooks.js';
 import type {
@@ -637,21 +637,26 @@ function CandidateForm({
   });
 
   // The keys act on the candidate shown; they never fire while a field is being typed in.
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
-      const target = e.target as HTMLElement | null;
-      if (target?.closest('input, textarea, select, [contenteditable="true"]')) return;
-      if (e.key === 'j' || e.key === 'n') onStep(1);
-      else if (e.key === 'k' || e.key === 'p') onStep(-1);
-      else if (e.key === 'a' && pending && canWrite) void accept.go();
-      else if (e.key === 'r' && pending && canWrite) reasonInput.current?.focus();
-      else return;
-      e.preventDefault();
-    };
-    document.addEventListener('keydown', onKey);
-    return () => document.removeEventListener('keydown', onKey);
-  });
+  // The form is keyed by candidate, so stepping mounts a new one: its listener is added in the
+  // same commit (a layout effect), never after the next paint, or a key pressed right after a
+  // step would find no listener. The listener reads the latest render's handler through a ref.
+  const onKey = useRef<(e: KeyboardEvent) => void>(() => {});
+  onKey.current = (e: KeyboardEvent) => {
+    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
+    const target = e.target as HTMLElement | null;
+    if (target?.closest('input, textarea, select, [contenteditable="true"]')) return;
+    if (e.key === 'j' || e.key === 'n') onStep(1);
+    else if (e.key === 'k' || e.key === 'p') onStep(-1);
+    else if (e.key === 'a' && pending && canWrite) void accept.go();
+    else if (e.key === 'r' && pending && canWrite) reasonInput.current?.focus();
+    else return;
+    e.preventDefault();
+  };
+  useLayoutEffect(() => {
+    const listener = (e: KeyboardEvent) => onKey.current(e);
+    document.addEventListener('keydown', listener);
+    return () => document.removeEventListener('keydown', listener);
+  }, []);
 
   const alternatives = candidate.speaker.alternatives.map((a) =>
     actorOption({ id: a.id, name: a.name, kind: a.kind }),
