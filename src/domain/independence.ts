@@ -87,6 +87,9 @@ type OriginRef = { main: Ref; reportedBy: Ref | null };
  * node leading into the same loop agrees. Every node walked is memoized with the result.
  */
 function chainEnd(start: number, next: (id: number) => number | null, memo: Map<number, number>): number {
+  // Most walks start at a node already walked (every claim of one source, every claim of one ministry).
+  const memoized = memo.get(start);
+  if (memoized !== undefined) return memoized;
   const path: number[] = [];
   const seen = new Map<number, number>();
   let current = start;
@@ -119,6 +122,9 @@ function chainEnd(start: number, next: (id: number) => number | null, memo: Map<
 class Resolver {
   private readonly sourceRoots = new Map<number, number>();
   private readonly actorTops = new Map<number, number>();
+  /** Interned `actor:<id>` and `source:<id>` strings: a board asks for the same few thousand keys many times. */
+  private readonly actorKeys = new Map<number, string>();
+  private readonly sourceKeys = new Map<number, string>();
 
   constructor(
     private readonly context: OriginContext,
@@ -137,14 +143,52 @@ class Resolver {
     };
   }
 
+  /** The key of `origin(claim)`, built without the objects: the board asks it of every claim per position. */
+  key(claim: OriginClaim): string {
+    const { claimantId } = claim;
+    if (claimantId === null) return this.voiceKey(claim.sourceId);
+    const main = this.actorKey(this.actor(claimantId));
+    if (this.context.unnamedGroups?.has(claimantId) !== true) return main;
+    const relay = claim.firstRelayId ?? null;
+    return `${main}@${relay === null ? this.voiceKey(claim.sourceId) : this.actorKey(this.actor(relay))}`;
+  }
+
+  private root(sourceId: number): number {
+    const { sources } = this.context;
+    return chainEnd(sourceId, (id) => sources.get(id)?.copyOfId ?? null, this.sourceRoots);
+  }
+
   /** Whose voice a source carries: the publisher of its copy root, else the root source itself. */
   private voiceOf(sourceId: number): Ref {
-    const { sources } = this.context;
-    const root = chainEnd(sourceId, (id) => sources.get(id)?.copyOfId ?? null, this.sourceRoots);
-    const publisherId = sources.get(root)?.publisherId ?? null;
+    const root = this.root(sourceId);
+    const publisherId = this.context.sources.get(root)?.publisherId ?? null;
     return publisherId === null
       ? { kind: 'source', id: root }
       : { kind: 'actor', id: this.actor(publisherId) };
+  }
+
+  private voiceKey(sourceId: number): string {
+    const root = this.root(sourceId);
+    const publisherId = this.context.sources.get(root)?.publisherId ?? null;
+    return publisherId === null ? this.sourceKey(root) : this.actorKey(this.actor(publisherId));
+  }
+
+  private actorKey(id: number): string {
+    let key = this.actorKeys.get(id);
+    if (key === undefined) {
+      key = `actor:${id}`;
+      this.actorKeys.set(id, key);
+    }
+    return key;
+  }
+
+  private sourceKey(id: number): string {
+    let key = this.sourceKeys.get(id);
+    if (key === undefined) {
+      key = `source:${id}`;
+      this.sourceKeys.set(id, key);
+    }
+    return key;
   }
 
   private actor(id: number): number {
@@ -184,15 +228,18 @@ export function independentOrigins(
   context: OriginContext,
   options: OriginOptions = {},
 ): Origin[] {
-  const byId = new Map<number, OriginClaim>();
-  for (const claim of claims) if (!byId.has(claim.id)) byId.set(claim.id, claim);
-  const unique = [...byId.values()].sort((a, b) => a.id - b.id);
-  const indexOf = new Map<number, number>();
-  for (const [i, claim] of unique.entries()) indexOf.set(claim.id, i);
+  // Sorted by id (the sort is stable, so of a claim listed twice the first stays first), then deduplicated.
+  const unique = [...claims].sort((a, b) => a.id - b.id);
+  let n = 0;
+  for (let i = 0; i < unique.length; i++) {
+    const claim = unique[i] as OriginClaim;
+    if (n === 0 || (unique[n - 1] as OriginClaim).id !== claim.id) unique[n++] = claim;
+  }
+  unique.length = n;
 
-  const parent = new Int32Array(unique.length);
-  const size = new Int32Array(unique.length).fill(1);
-  for (let i = 0; i < parent.length; i++) parent[i] = i;
+  const parent = new Int32Array(n);
+  const size = new Int32Array(n).fill(1);
+  for (let i = 0; i < n; i++) parent[i] = i;
   const find = (x: number): number => {
     let i = x;
     while (parent[i] !== i) {
@@ -211,35 +258,39 @@ export function independentOrigins(
     size[ra] = (size[ra] ?? 0) + (size[rb] ?? 0);
   };
 
+  // Claims with the same origin key are one origin (rules 1-4, 6): only keys are made per claim, and the
+  // described origin only for the claim a group is known by.
   const resolver = new Resolver(context, options.foldToTopLevel === true);
-  const origins: OriginRef[] = [];
   const firstWithKey = new Map<string, number>();
-  for (const [i, claim] of unique.entries()) {
-    const origin = resolver.origin(claim);
-    origins.push(origin);
-    const key = keyOf(origin);
+  for (let i = 0; i < n; i++) {
+    const key = resolver.key(unique[i] as OriginClaim);
     const first = firstWithKey.get(key);
     if (first === undefined) firstWithKey.set(key, i);
     else union(first, i);
   }
-  for (const [a, b] of context.repeats) {
-    const ia = indexOf.get(a);
-    const ib = indexOf.get(b);
-    if (ia !== undefined && ib !== undefined) union(ia, ib);
+  // Rule 5.
+  if (context.repeats.length > 0) {
+    const indexOf = new Map<number, number>();
+    for (let i = 0; i < n; i++) indexOf.set((unique[i] as OriginClaim).id, i);
+    for (const [a, b] of context.repeats) {
+      const ia = indexOf.get(a);
+      const ib = indexOf.get(b);
+      if (ia !== undefined && ib !== undefined) union(ia, ib);
+    }
   }
 
   // Claims are visited in ascending id order, so groups come out ordered by, and keyed on, their lowest claim id.
   const groups = new Map<number, Origin>();
   const result: Origin[] = [];
-  for (const [i, claim] of unique.entries()) {
+  for (let i = 0; i < n; i++) {
+    const claim = unique[i] as OriginClaim;
     const root = find(i);
     const group = groups.get(root);
     if (group !== undefined) {
       group.claimIds.push(claim.id);
       continue;
     }
-    const origin = origins[i] ?? { main: { kind: 'source', id: claim.sourceId }, reportedBy: null };
-    const created: Origin = { ...describe(origin), claimIds: [claim.id] };
+    const created: Origin = { ...describe(resolver.origin(claim)), claimIds: [claim.id] };
     groups.set(root, created);
     result.push(created);
   }

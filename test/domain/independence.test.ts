@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   independentOrigins,
@@ -446,5 +447,59 @@ describe('independentOrigins: unnamed groups count per outlet that reported them
         claimIds: [1, 4],
       },
     ]);
+  });
+});
+
+describe('independentOrigins against originOf, on arbitrary records', () => {
+  // Small id ranges so that copy chains, parent chains and loops, shared publishers and unnamed groups meet.
+  const actorId = fc.integer({ min: 1, max: 8 });
+  const sourceId = fc.integer({ min: 100, max: 107 });
+  const records = fc.record({
+    sources: fc.array(
+      fc.record({ id: sourceId, publisherId: fc.option(actorId), copyOfId: fc.option(sourceId) }),
+      { maxLength: 8 },
+    ),
+    parents: fc.array(fc.tuple(actorId, fc.option(actorId)), { maxLength: 8 }),
+    unnamed: fc.uniqueArray(actorId, { maxLength: 4 }),
+    claims: fc.array(
+      fc.record({
+        id: fc.integer({ min: 1, max: 60 }),
+        claimantId: fc.option(actorId),
+        sourceId,
+        firstRelayId: fc.option(actorId),
+      }),
+      { maxLength: 40 },
+    ),
+    fold: fc.boolean(),
+  });
+
+  it('puts two claims in one origin exactly when their own origins are the same, each group described by its first claim', () => {
+    fc.assert(
+      fc.property(records, ({ sources, parents, unnamed, claims, fold }) => {
+        const context: OriginContext = {
+          sources: new Map(sources.map((s) => [s.id, s])),
+          actorParents: new Map(parents),
+          unnamedGroups: new Set(unnamed),
+          repeats: [],
+        };
+        const options = { foldToTopLevel: fold };
+        const origins = independentOrigins(claims, context, options);
+        const firstOf = new Map<number, OriginClaim>();
+        for (const c of claims) if (!firstOf.has(c.id)) firstOf.set(c.id, c);
+        const byKey = new Map<string, number[]>();
+        for (const c of [...firstOf.values()].sort((a, b) => a.id - b.id)) {
+          const key = originKeyOf(c, context, options);
+          byKey.set(key, [...(byKey.get(key) ?? []), c.id]);
+        }
+        expect(origins.map((o) => o.claimIds)).toEqual([...byKey.values()]);
+        for (const o of origins) {
+          const { claimIds, ...described } = o;
+          expect(described).toEqual(
+            originOf(firstOf.get(claimIds[0] as number) as OriginClaim, context, options),
+          );
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -69,7 +69,8 @@ export function createCrossCheckRepository(db: Db) {
      ) SELECT id, publisher_id AS publisherId, copy_of_id AS copyOfId FROM chain`,
   );
   // Repeats link claims into undirected components, possibly through claims outside the set asked about;
-  // each claim of the set is listed with every member of its component. CROSS JOIN keeps the walk
+  // each claim of the set is listed with every other member of its component (a claim with no repeats
+  // link is not listed: on a large board that is most of them). CROSS JOIN keeps the walk
   // driven from comp into the link indexes whatever the planner's statistics say (without statistics it
   // chose to scan claim_links for every step, about 100 times slower).
   const repeatsComponents = sqlite.prepare(
@@ -81,7 +82,7 @@ export function createCrossCheckRepository(db: Db) {
        UNION
        SELECT comp.seed, l.from_claim_id FROM comp CROSS JOIN claim_links l
          ON l.to_claim_id = comp.id AND l.relation = 'repeats'
-     ) SELECT seed, id FROM comp`,
+     ) SELECT seed, id FROM comp WHERE id <> seed`,
   );
   // Claims in the other sources of each claim's copy family (every source sharing its copyOf root). Copy chains
   // are short and loop-free in practice; a loop ends the walk (no root is found) rather than running on.
@@ -145,7 +146,7 @@ export function createCrossCheckRepository(db: Db) {
       return new Map(rows.map((r) => [r.id, r.quote]));
     },
 
-    /** Every claim linked to each of `ids` by `repeats`, transitively (each id is its own member). */
+    /** The other claims linked to each of `ids` by `repeats`, transitively; ids with none are left out. */
     repeatsMembers(ids: number[]): Map<number, number[]> {
       const members = new Map<number, number[]>();
       if (ids.length === 0) return members;
@@ -198,13 +199,17 @@ export function createCrossCheckRepository(db: Db) {
         unnamedGroups: unnamed as ReadonlySet<number>,
         claimIds: componentIds as ReadonlySet<number>,
         contextFor(subset: Iterable<number>): OriginContext {
-          const firstOf = new Map<number, number>();
           const repeats: [number, number][] = [];
-          for (const id of subset) {
-            const rep = representative.get(id) ?? id;
-            const first = firstOf.get(rep);
-            if (first === undefined) firstOf.set(rep, id);
-            else repeats.push([first, id]);
+          if (representative.size > 0) {
+            // Only a claim with repeats links has a representative: one without is alone in its component.
+            const firstOf = new Map<number, number>();
+            for (const id of subset) {
+              const rep = representative.get(id);
+              if (rep === undefined) continue;
+              const first = firstOf.get(rep);
+              if (first === undefined) firstOf.set(rep, id);
+              else if (first !== id) repeats.push([first, id]);
+            }
           }
           return { sources, actorParents, repeats, unnamedGroups: unnamed };
         },

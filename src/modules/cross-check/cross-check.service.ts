@@ -266,7 +266,7 @@ export function createCrossCheckService(db: Db) {
    * origin of the lowest claim id among them, which is the key they all count under when they stand together.
    */
   function originOfClaim(claimId: number): Provenance['origin'] {
-    const members = repo.repeatsMembers([claimId]).get(claimId) ?? [claimId];
+    const members = [claimId, ...(repo.repeatsMembers([claimId]).get(claimId) ?? [])];
     const rows = repo.claimOrigins(members).sort((a, b) => a.id - b.id);
     const context = repo.originContext(rows).contextFor(members);
     const group = independentOrigins(rows, context).find((o) => o.claimIds.includes(claimId));
@@ -316,14 +316,13 @@ export function createCrossCheckService(db: Db) {
       const baseContext = originsOf.contextFor([]);
       const originOptions = { foldToTopLevel: options.foldToTopLevel };
       const claimById = new Map(originClaims.map((c) => [c.id, c]));
-      const countOrigins = (claimIds: number[]) => {
-        const set = new Set(claimIds);
-        return independentOrigins(
-          [...set].map((id) => claimById.get(id) as (typeof originClaims)[number]),
-          originsOf.contextFor(set),
+      // independentOrigins counts a claim listed twice once.
+      const countOrigins = (claimIds: number[]) =>
+        independentOrigins(
+          claimIds.map((id) => claimById.get(id) as (typeof originClaims)[number]),
+          originsOf.contextFor(claimIds),
           originOptions,
         );
-      };
       const isStanding = (r: (typeof rows)[number]) => r.retractedAt === null && !r.claimRetracted;
       const topOf = (id: number) => lineage(id, parents).at(-1) ?? id;
 
