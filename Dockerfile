@@ -56,4 +56,5 @@ VOLUME ["/data"]
 EXPOSE 3000
 # OCI images (podman, buildah) drop HEALTHCHECK: there, run with --health-cmd 'node dist/src/healthcheck.js'.
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 CMD ["node", "dist/src/healthcheck.js"]
-CMD ["node", "dist/src/server.js"]
+# The flags of src/server-flags.ts (a bounded heap); test/server-flags.test.ts keeps them the same.
+CMD ["node", "--max-old-space-size=1024", "dist/src/server.js"]

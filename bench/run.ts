@@ -35,6 +35,7 @@ import os from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
+import { SERVER_NODE_FLAGS } from '../src/server-flags.js';
 import { type CommitRate, type ImportOutcome, measureCommitRate, measureImport } from './lib-run/bulk.js';
 import {
   type Child,
@@ -154,8 +155,12 @@ if (!opts['skip-build']) {
 } else if (existsSync('dist/src/server.js')) {
   serverMode = 'dist';
 }
-const serverArgs = serverMode === 'dist' ? ['dist/src/server.js'] : ['--import', 'tsx', 'src/server.ts'];
-const limitArgs = ['--import', 'tsx', 'bench/limit-server.ts'];
+// Both sides run with the service's own Node flags (a bounded heap), as npm start and the image do.
+const serverArgs = [
+  ...SERVER_NODE_FLAGS,
+  ...(serverMode === 'dist' ? ['dist/src/server.js'] : ['--import', 'tsx', 'src/server.ts']),
+];
+const limitArgs = [...SERVER_NODE_FLAGS, '--import', 'tsx', 'bench/limit-server.ts'];
 
 const adminKey = `clk_${randomBytes(6).toString('hex')}_${randomBytes(32).toString('base64url')}`;
 // Well-formed but unknown: every request with it is refused with a 401.
