@@ -119,6 +119,16 @@ function chainEnd(start: number, next: (id: number) => number | null, memo: Map<
   return end;
 }
 
+/** `<kind>:<id>`, made once per id and kept in `keys`. */
+function interned(keys: Map<number, string>, kind: Ref['kind'], id: number): string {
+  let key = keys.get(id);
+  if (key === undefined) {
+    key = `${kind}:${id}`;
+    keys.set(id, key);
+  }
+  return key;
+}
+
 class Resolver {
   private readonly sourceRoots = new Map<number, number>();
   private readonly actorTops = new Map<number, number>();
@@ -174,21 +184,11 @@ class Resolver {
   }
 
   private actorKey(id: number): string {
-    let key = this.actorKeys.get(id);
-    if (key === undefined) {
-      key = `actor:${id}`;
-      this.actorKeys.set(id, key);
-    }
-    return key;
+    return interned(this.actorKeys, 'actor', id);
   }
 
   private sourceKey(id: number): string {
-    let key = this.sourceKeys.get(id);
-    if (key === undefined) {
-      key = `source:${id}`;
-      this.sourceKeys.set(id, key);
-    }
-    return key;
+    return interned(this.sourceKeys, 'source', id);
   }
 
   private actor(id: number): number {
