@@ -151,7 +151,7 @@ const stmt = {
          ON l.from_claim_id = comp.id AND l.relation = 'repeats'
        UNION SELECT comp.seed, l.from_claim_id FROM comp CROSS JOIN claim_links l
          ON l.to_claim_id = comp.id AND l.relation = 'repeats'
-     ) SELECT seed, min(id) AS representative FROM comp GROUP BY seed`,
+     ) SELECT seed, min(id) AS representative FROM comp GROUP BY seed HAVING count(*) > 1`,
   ),
   actors: db.prepare(
     `SELECT id, name, kind, parent_id AS parentId, reliability_grade AS grade, reliability_graded_by AS gradedBy,
@@ -185,7 +185,8 @@ const stmt = {
      FROM claims c LEFT JOIN sources s ON s.id = c.source_id
      WHERE c.id IN (SELECT value FROM json_each(?)) AND c.event_id = ? AND c.retracted_at IS NULL`,
   ),
-  // Each claim with every member of its repeats component (the API's walk).
+  // Each claim with the other members of its repeats component (the API's walk: a claim without links
+  // is not listed).
   repeatsMembers: db.prepare(
     `WITH RECURSIVE comp(seed, id) AS (
        SELECT value, value FROM json_each(?)
@@ -193,7 +194,7 @@ const stmt = {
          ON l.from_claim_id = comp.id AND l.relation = 'repeats'
        UNION SELECT comp.seed, l.from_claim_id FROM comp CROSS JOIN claim_links l
          ON l.to_claim_id = comp.id AND l.relation = 'repeats'
-     ) SELECT seed, id FROM comp`,
+     ) SELECT seed, id FROM comp WHERE id <> seed`,
   ),
   // Claims in the other sources of each claim's copy family (the API's statement).
   copyFamily: db.prepare(
@@ -464,11 +465,13 @@ function computeBoard(eventId: number, entries: number, foldToTopLevel: boolean)
   const contextFor = (subset: Iterable<number>): OriginContext => {
     const firstOf = new Map<number, number>();
     const repeats: [number, number][] = [];
+    // As the API: only a claim with repeats links has a representative; one without stands alone.
     for (const id of subset) {
-      const rep = representative.get(id) ?? id;
+      const rep = representative.get(id);
+      if (rep === undefined) continue;
       const first = firstOf.get(rep);
       if (first === undefined) firstOf.set(rep, id);
-      else repeats.push([first, id]);
+      else if (first !== id) repeats.push([first, id]);
     }
     return { sources, actorParents, repeats, unnamedGroups: unnamed };
   };
