@@ -85,12 +85,45 @@ export function toPage<T extends { id: number }>(rows: T[], limit: number): Page
   return { data, nextCursor: last ? encodeCursor(last.id) : null };
 }
 
+/** Whether one `name=value` pair of a query string is the `cursor` parameter (its name may be escaped). */
+function isCursorPair(pair: string): boolean {
+  const end = pair.indexOf('=');
+  const name = end === -1 ? pair : pair.slice(0, end);
+  if (name === 'cursor') return true;
+  if (!name.includes('%') && !name.includes('+')) return false;
+  try {
+    return decodeURIComponent(name.replaceAll('+', ' ')) === 'cursor';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The RFC 8288 `Link` value of the next page: the request's own URL with `cursor` set (in place of the one
+ * sent, if any) and every other parameter as the client wrote it. Built from the string: parsing the URL
+ * with `new URL` and `searchParams` cost about 4% of the CPU of a 20-claim page.
+ */
+export function nextPageLink(requestUrl: string, cursor: string): string {
+  const q = requestUrl.indexOf('?');
+  const path = q === -1 ? requestUrl : requestUrl.slice(0, q);
+  const pairs = q === -1 ? [] : requestUrl.slice(q + 1).split('&');
+  const next = `cursor=${encodeURIComponent(cursor)}`;
+  const out: string[] = [];
+  let placed = false;
+  for (const pair of pairs) {
+    if (pair === '') continue;
+    if (!isCursorPair(pair)) out.push(pair);
+    else if (!placed) {
+      out.push(next);
+      placed = true;
+    }
+  }
+  if (!placed) out.push(next);
+  return `<${path}?${out.join('&')}>; rel="next"`;
+}
+
 /** Sends the page with an RFC 8288 `Link: <…>; rel="next"` header when there is a next page. */
 export function sendPage<P extends Page<unknown>>(request: FastifyRequest, reply: FastifyReply, page: P): P {
-  if (page.nextCursor) {
-    const url = new URL(request.url, 'http://placeholder');
-    url.searchParams.set('cursor', page.nextCursor);
-    reply.header('link', `<${url.pathname}${url.search}>; rel="next"`);
-  }
+  if (page.nextCursor) reply.header('link', nextPageLink(request.url, page.nextCursor));
   return page;
 }

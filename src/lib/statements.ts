@@ -134,16 +134,25 @@ export function rawSelect<Row>(
     return name;
   });
   const statement = sqlite.prepare(sql).raw();
-  const width = fields.length;
+  const toRow = rowBuilder<Row>(fields);
   return (values = {}) => {
     const rows = statement.all(...names.map((n) => values[n])) as unknown[][];
     const out = new Array<Row>(rows.length);
-    for (let r = 0; r < rows.length; r++) {
-      const array = rows[r] as unknown[];
-      const row: Record<string, unknown> = {};
-      for (let i = 0; i < width; i++) row[fields[i] as string] = array[i];
-      out[r] = row as Row;
-    }
+    for (let r = 0; r < rows.length; r++) out[r] = toRow(rows[r] as unknown[]);
     return out;
   };
+}
+
+/**
+ * A function from a raw row (an array) to an object keyed by `fields`, as one object literal. Keying in a
+ * loop (`row[field] = value`) grows each object one property at a time, about 5% of the CPU of a 20-claim
+ * page; a literal is built with its shape at once. The field names come from code, never from a request,
+ * and must be plain identifiers.
+ */
+export function rowBuilder<Row>(fields: readonly string[]): (array: unknown[]) => Row {
+  for (const field of fields) {
+    if (!/^[A-Za-z_$][\w$]*$/.test(field)) throw new Error(`rowBuilder: "${field}" is not an identifier`);
+  }
+  const body = fields.map((field, i) => `${field}: a[${i}]`).join(', ');
+  return new Function('a', `return { ${body} };`) as (array: unknown[]) => Row;
 }

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ProblemError } from '../../errors.js';
 import { listFormatOf, listResponses, sendList } from '../../lib/list-formats.js';
-import type { Page } from '../../lib/pagination.js';
+import { nextPageLink, type Page } from '../../lib/pagination.js';
 import { decodeSearchCursor } from './search.cursor.js';
 import { RELEVANCE_WINDOW, SearchPage, SearchQuery } from './search.schemas.js';
 import { createSearchService } from './search.service.js';
@@ -72,11 +72,7 @@ export const searchRoutes: FastifyPluginAsyncZod<SearchRoutesOptions> = async (a
       }
       const answer = await run(cursor, query.limit);
       reply.header('vary', 'accept');
-      if (answer.nextCursor) {
-        const url = new URL(request.url, 'http://placeholder');
-        url.searchParams.set('cursor', answer.nextCursor);
-        reply.header('link', `<${url.pathname}${url.search}>; rel="next"`);
-      }
+      if (answer.nextCursor) reply.header('link', nextPageLink(request.url, answer.nextCursor));
       // Serialized by the search worker (with the SearchPage schema): a string with a JSON type is sent as it is.
       return reply.type('application/json; charset=utf-8').send(answer.json as never);
     },
