@@ -3,7 +3,8 @@ import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { nextPageLink } from '../src/lib/pagination.js';
-import { rawSelect, rowBuilder } from '../src/lib/statements.js';
+import { rowBuilder } from '../src/lib/raw-rows.js';
+import { rawSelect } from '../src/lib/statements.js';
 
 describe('rowBuilder', () => {
   it('keys a raw row by the fields, in order, with nothing else', () => {

@@ -85,13 +85,3 @@ export function openSnapshot(db: Db): Db {
   }
   return drizzle(sqlite, { schema });
 }
-
-/**
- * A read-only connection to a file database that another connection migrated (the search worker's): it can
- * never write, so nothing it runs can hold the write lock or change the data.
- */
-export function openReadOnlyDatabase(path: string): Db {
-  const sqlite = new Database(path, { readonly: true, fileMustExist: true });
-  sqlite.pragma('busy_timeout = 5000');
-  return drizzle(sqlite, { schema }) as Db;
-}

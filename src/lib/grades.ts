@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { CREDIBILITY_GRADES, RELIABILITY_GRADES } from '../db/schema.js';
+import type { GradeColumns } from './row-parts.js';
 import { name, nowIso, text } from './schemas.js';
+
+export { type GradeColumns, gradeOf } from './row-parts.js';
 
 /**
  * Grades are opinions a person records, never computed: each carries who gave it, when and why.
@@ -39,13 +42,6 @@ export const Credibility = gradeSchemas(
 );
 
 type GradeIn<G extends string> = { grade: G; gradedBy: string; rationale?: string | null | undefined };
-type GradeOut<G extends string> = { grade: G; gradedBy: string; gradedAt: string; rationale: string | null };
-export type GradeColumns<G extends string> = {
-  grade: G | null;
-  gradedBy: string | null;
-  gradedAt: string | null;
-  rationale: string | null;
-};
 
 /** Columns to store for a grade sent in a body: undefined leaves them, null clears them. */
 export function gradeColumns<G extends string>(
@@ -59,9 +55,4 @@ export function gradeColumns<G extends string>(
     gradedAt: nowIso(),
     rationale: input.rationale ?? null,
   };
-}
-
-export function gradeOf<G extends string>(c: GradeColumns<G>): GradeOut<G> | null {
-  if (c.grade === null || c.gradedBy === null || c.gradedAt === null) return null;
-  return { grade: c.grade, gradedBy: c.gradedBy, gradedAt: c.gradedAt, rationale: c.rationale };
 }

@@ -1,6 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ProblemError } from '../errors.js';
+import { encodeCursorState } from './cursor-codec.js';
+
+export { encodeCursorState };
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -48,11 +51,6 @@ const invalidCursor = () =>
   new ProblemError('INVALID_CURSOR', 'The cursor was not issued by this service or is damaged.', {
     errors: [{ in: 'query', pointer: '/cursor', message: 'Not a cursor issued by this service' }],
   });
-
-/** Cursors are opaque to clients: base64url JSON of whatever state a list needs to resume. */
-export function encodeCursorState(state: object): string {
-  return Buffer.from(JSON.stringify(state)).toString('base64url');
-}
 
 export function decodeCursorState<T>(cursor: string, schema: z.ZodType<T>): T {
   let state: unknown;

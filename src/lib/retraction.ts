@@ -1,5 +1,9 @@
 import { z } from 'zod';
+import type { Retraction } from './row-parts.js';
 import { text } from './schemas.js';
+import type { Holds, Same } from './type-equal.js';
+
+export { retractionOf } from './row-parts.js';
 
 export const RetractionSchema = z
   .object({
@@ -14,11 +18,5 @@ export const RetractBody = z
   .strict()
   .meta({ id: 'Retract' });
 
-export function retractionOf(r: {
-  retractedAt: string | null;
-  retractedBy: string | null;
-  retractionReason: string | null;
-}): z.infer<typeof RetractionSchema> | null {
-  if (r.retractedAt === null) return null;
-  return { retractedAt: r.retractedAt, retractedBy: r.retractedBy ?? '', reason: r.retractionReason ?? '' };
-}
+// The plain type of row-parts.ts and the schema describe the same object (checked when compiling).
+export type RetractionTypesAgree = Holds<Same<Retraction, z.infer<typeof RetractionSchema>>>;

@@ -14,9 +14,13 @@ export const serializerCompiler: FastifySerializerCompiler<unknown> = ({ schema 
   if (!(schema instanceof z.ZodType)) return (data) => JSON.stringify(data);
   let serialize = compiled.get(schema);
   if (!serialize) {
-    const jsonSchema = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any', target: 'draft-7' });
-    serialize = fastJson(jsonSchema as Parameters<typeof fastJson>[0]);
+    serialize = fastJson(responseJsonSchema(schema) as Parameters<typeof fastJson>[0]);
     compiled.set(schema, serialize);
   }
   return serialize;
 };
+
+/** The JSON Schema a response serializer is compiled from (the search workers compile theirs from it too). */
+export function responseJsonSchema(schema: z.ZodType): object {
+  return z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any', target: 'draft-7' });
+}

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { getTableColumns, getTableName } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../db/client.js';
+import { type RawQuery, rawRows } from './raw-rows.js';
 
 /*
  * The write path compiles no SQL per request. Drizzle's query builders build a query object, render it to
@@ -115,6 +116,20 @@ export function countStatement(sqlite: Database.Database, table: string, column:
   return (value: unknown) => statement.get(value) as number;
 }
 
+/** A Drizzle select (built once, with `sql.placeholder`s) as SQL text with its placeholder and field names. */
+export function rawQuery(
+  query: { toSQL(): { sql: string; params: unknown[] } },
+  fields: readonly string[],
+): RawQuery {
+  const { sql, params } = query.toSQL();
+  const names = params.map((p) => {
+    const name = (p as { name?: unknown }).name;
+    if (typeof name !== 'string') throw new Error(`rawQuery: every parameter must be a placeholder (${sql})`);
+    return name;
+  });
+  return { sql, params: names, fields };
+}
+
 /**
  * A Drizzle select (built once, with `sql.placeholder`s) run as a bare prepared statement: rows come back as
  * arrays and are keyed by `fields` (the select's flat field names, in order), without Drizzle's per-row
@@ -126,33 +141,5 @@ export function rawSelect<Row>(
   query: { toSQL(): { sql: string; params: unknown[] } },
   fields: readonly string[],
 ): (values?: Record<string, unknown>) => Row[] {
-  const { sql, params } = query.toSQL();
-  const names = params.map((p) => {
-    const name = (p as { name?: unknown }).name;
-    if (typeof name !== 'string')
-      throw new Error(`rawSelect: every parameter must be a placeholder (${sql})`);
-    return name;
-  });
-  const statement = sqlite.prepare(sql).raw();
-  const toRow = rowBuilder<Row>(fields);
-  return (values = {}) => {
-    const rows = statement.all(...names.map((n) => values[n])) as unknown[][];
-    const out = new Array<Row>(rows.length);
-    for (let r = 0; r < rows.length; r++) out[r] = toRow(rows[r] as unknown[]);
-    return out;
-  };
-}
-
-/**
- * A function from a raw row (an array) to an object keyed by `fields`, as one object literal. Keying in a
- * loop (`row[field] = value`) grows each object one property at a time, about 5% of the CPU of a 20-claim
- * page; a literal is built with its shape at once. The field names come from code, never from a request,
- * and must be plain identifiers.
- */
-export function rowBuilder<Row>(fields: readonly string[]): (array: unknown[]) => Row {
-  for (const field of fields) {
-    if (!/^[A-Za-z_$][\w$]*$/.test(field)) throw new Error(`rowBuilder: "${field}" is not an identifier`);
-  }
-  const body = fields.map((field, i) => `${field}: a[${i}]`).join(', ');
-  return new Function('a', `return { ${body} };`) as (array: unknown[]) => Row;
+  return rawRows<Row>(sqlite, rawQuery(query, fields));
 }

@@ -2,10 +2,11 @@ import { and, asc, eq, gt, gte, isNull, lt, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { actors, claims, events, sources } from '../../db/schema.js';
 import { problem } from '../../errors.js';
-import { gradeOf } from '../../lib/grades.js';
 import { type Page, toPage } from '../../lib/pagination.js';
-import { retractionOf } from '../../lib/retraction.js';
-import { countStatement, prepared, rawSelect, tableWriter } from '../../lib/statements.js';
+import type { RawQuery } from '../../lib/raw-rows.js';
+import { countStatement, prepared, rawQuery, rawSelect, tableWriter } from '../../lib/statements.js';
+import type { Holds, Same } from '../../lib/type-equal.js';
+import { type ClaimSelectRow, claimsByIds, createClaimMapper } from './claims.reader.js';
 import type { Claim } from './claims.schemas.js';
 
 export interface ClaimFilter {
@@ -67,8 +68,9 @@ const selection = {
 };
 const FIELDS = Object.keys(selection);
 
-export function createClaimsRepository(db: Db) {
-  const select = () =>
+/** The claims select, with the claimant, source and event joined; each query adds its WHERE. */
+function selectClaims(db: Db) {
+  return (
     db
       .select(selection)
       .from(claims)
@@ -77,67 +79,29 @@ export function createClaimsRepository(db: Db) {
       // for a page deep in the list.
       .leftJoin(sources, eq(sources.id, claims.sourceId))
       .leftJoin(actors, eq(actors.id, claims.claimantId))
-      .leftJoin(events, eq(events.id, claims.eventId));
-
-  type Row = ReturnType<ReturnType<typeof select>['all']>[number];
-
-  // One prepared query for the chains of a whole page, not one per claim (nor one built per page size).
-  const chainRows = db.$client.prepare(
-    `SELECT v.claim_id AS claimId, a.id, a.name, a.kind FROM claim_reported_via v JOIN actors a ON a.id = v.actor_id
-     WHERE v.claim_id IN (SELECT value FROM json_each(?)) ORDER BY v.claim_id, v.position`,
+      .leftJoin(events, eq(events.id, claims.eventId))
   );
-  function chainsOf(ids: number[]): Map<number, Claim['reportedVia']> {
-    const chains = new Map<number, Claim['reportedVia']>();
-    if (ids.length === 0) return chains;
-    const rows = chainRows.all(JSON.stringify(ids)) as ({ claimId: number } & Claim['reportedVia'][number])[];
-    for (const { claimId, ...actor } of rows) {
-      const chain = chains.get(claimId) ?? [];
-      chain.push(actor);
-      chains.set(claimId, chain);
-    }
-    return chains;
-  }
+}
 
-  function toClaims(rows: Row[]): Claim[] {
-    const chains = chainsOf(rows.map((r) => r.id));
-    return rows.map((r) => ({
-      id: r.id,
-      text: r.text,
-      stance: r.stance,
-      modality: r.modality,
-      statedAt: r.statedAt,
-      statedAtPrecision: r.statedAtPrecision,
-      claimant:
-        r.claimantId !== null && r.claimantName !== null && r.claimantKind !== null
-          ? { id: r.claimantId, name: r.claimantName, kind: r.claimantKind }
-          : null,
-      source: {
-        id: r.sourceId,
-        title: r.sourceTitle ?? '',
-        url: r.sourceUrl,
-        publishedAt: r.sourcePublishedAt,
-      },
-      event: r.eventId !== null && r.eventTitle !== null ? { id: r.eventId, title: r.eventTitle } : null,
-      reportedVia: chains.get(r.id) ?? [],
-      quote: {
-        exact: r.quoteExact,
-        prefix: r.quotePrefix,
-        suffix: r.quoteSuffix,
-        start: r.quoteStart,
-        end: r.quoteEnd,
-        verified: Boolean(r.verified),
-      },
-      credibility: gradeOf({
-        grade: r.credibilityGrade,
-        gradedBy: r.credibilityGradedBy,
-        gradedAt: r.credibilityGradedAt,
-        rationale: r.credibilityRationale,
-      }),
-      retraction: retractionOf(r),
-      createdAt: r.createdAt,
-      updatedAt: r.updatedAt,
-    }));
-  }
+// claims.reader.ts declares the rows in plain TypeScript (for the search worker, which has no Drizzle): they
+// must stay the rows this select returns.
+export type ClaimRowsAgree = Holds<
+  Same<ReturnType<ReturnType<typeof selectClaims>['all']>[number], ClaimSelectRow>
+>;
+
+/** Claims by the ids in the JSON array `ids`, as SQL text (the search workers run it on their connections). */
+export function claimsByIdsQuery(db: Db): RawQuery {
+  return rawQuery(
+    selectClaims(db).where(sql`${claims.id} IN (SELECT value FROM json_each(${sql.placeholder('ids')}))`),
+    FIELDS,
+  );
+}
+
+export function createClaimsRepository(db: Db) {
+  const select = () => selectClaims(db);
+  type Row = ClaimSelectRow;
+
+  const { toClaims } = createClaimMapper(db.$client);
 
   // Lists are prepared once per combination of filters (at most a few dozen), not built per request.
   const listStatements = new Map<string, ReturnType<typeof prepareList>>();
@@ -170,11 +134,7 @@ export function createClaimsRepository(db: Db) {
     );
   }
 
-  const byIdsStatement = rawSelect<Row>(
-    db.$client,
-    select().where(sql`${claims.id} IN (SELECT value FROM json_each(${sql.placeholder('ids')}))`),
-    FIELDS,
-  );
+  const byIds = claimsByIds(db.$client, claimsByIdsQuery(db));
   const getStatement = rawSelect<Row>(
     db.$client,
     select().where(eq(claims.id, sql.placeholder('id'))),
@@ -200,11 +160,7 @@ export function createClaimsRepository(db: Db) {
     },
 
     /** Claims by id, for embedding in attributions and links: one query for a whole page. */
-    byIds(ids: number[]): Map<number, Claim> {
-      if (ids.length === 0) return new Map();
-      const found = toClaims(byIdsStatement({ ids: JSON.stringify([...new Set(ids)]) }));
-      return new Map(found.map((c) => [c.id, c]));
-    },
+    byIds,
 
     /** The stored row, for updates. */
     row(id: number) {

@@ -1,4 +1,4 @@
-import { ProblemError } from '../../errors.js';
+import { ProblemError } from '../../problem-error.js';
 
 /**
  * Turns what a user typed into a safe FTS5 query. Whatever is not meant as syntax is searched as plain words:

@@ -1,8 +1,10 @@
 import Database from 'better-sqlite3';
-import type { Db } from '../../db/client.js';
-import { createClaimsRepository } from '../claims/claims.repository.js';
+import type { Claim } from '../claims/claims.schemas.js';
 import { plainWords, SearchSyntaxError, type TermExpansion, toFtsQuery } from './search.query.js';
-import { RELEVANCE_WINDOW, type SearchHit, type SearchKind, type SearchOrder } from './search.schemas.js';
+import type { SearchHit, SearchKind, SearchOrder } from './search.schemas.js';
+
+// The search workers load this module: it imports no Drizzle, zod or schema at run time (the imports above
+// from .schemas are types only), and a test walks the workers' imports to keep it so.
 
 // What a row of `search_index` holds is in `search_docs` (migrations/0004_board.sql): kind 0 a claim's text
 // (with its claimant's names), 1 a claim's quote, 2 a source's title and text (with its publisher's names).
@@ -23,6 +25,8 @@ const SNIPPET_STRETCH = 4000;
 const SNIPPET_SCAN = 1_000_000;
 /** A word found in more actors' names than this searches the names of the most recently recorded ones. */
 export const NAME_MATCHES = 500;
+/** With order=relevance, how many of the newest matches are ranked. */
+export const RELEVANCE_WINDOW = 1000;
 
 export interface SearchFilter {
   q: string;
@@ -134,9 +138,10 @@ const isFtsRefusal = (error: unknown) =>
  * number of matches; filters are checked row by row in this loop, with the clock, so that a query that has to
  * read far (a rare filter with a common word) stops at its deadline and says so rather than running on.
  */
-export function createSearchRepository(db: Db) {
-  const sqlite = db.$client;
-  const claims = createClaimsRepository(db);
+export function createSearchRepository(
+  sqlite: Database.Database,
+  claimsByIds: (ids: number[]) => Map<number, Claim>,
+) {
   const newest = sqlite.prepare<{ q: string; before: number }, Match>(
     `SELECT search_index.rowid AS rowid, d.kind AS kind, d.ref_id AS refId, NULL AS score
      FROM search_index CROSS JOIN search_docs d ON d.id = search_index.rowid
@@ -285,7 +290,7 @@ export function createSearchRepository(db: Db) {
   }
 
   function hits(query: Compiled, matches: Match[]): SearchHit[] {
-    const found = claims.byIds(matches.filter((m) => m.kind !== PART.source).map((m) => m.refId));
+    const found = claimsByIds(matches.filter((m) => m.kind !== PART.source).map((m) => m.refId));
     const sourceIds = matches.filter((m) => m.kind === PART.source).map((m) => m.refId);
     const sources = new Map(
       (sourceIds.length === 0 ? [] : sourceRefs.all(JSON.stringify(sourceIds))).map((s) => [s.id, s]),

@@ -3,6 +3,7 @@ import { pageQuerySchema } from '../../lib/pagination.js';
 import { idParam, text } from '../../lib/schemas.js';
 import { ClaimSchema } from '../claims/claims.schemas.js';
 import { SourceRefSchema } from '../sources/sources.schemas.js';
+import { RELEVANCE_WINDOW } from './search.repository.js';
 
 /** What a row of the full-text index holds: a claim's text, a claim's quote, or a source's title and text. */
 export const SEARCH_KINDS = ['claim', 'quote', 'source'] as const;
@@ -13,8 +14,7 @@ export const MAX_SEARCH_QUERY = 500;
 export const SEARCH_ORDERS = ['newest', 'relevance'] as const;
 export type SearchOrder = (typeof SEARCH_ORDERS)[number];
 
-/** With order=relevance, how many of the newest matches are ranked. */
-export const RELEVANCE_WINDOW = 1000;
+export { RELEVANCE_WINDOW };
 
 const kind = z
   .enum(SEARCH_KINDS)

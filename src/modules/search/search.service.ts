@@ -1,42 +1,22 @@
 import { Worker } from 'node:worker_threads';
 import { type Db, isMemoryPath } from '../../db/client.js';
-import { type ProblemCode, ProblemError } from '../../errors.js';
-import { serializerCompiler } from '../../lib/serializer.js';
-import { encodeSearchCursor } from './search.cursor.js';
+import { ProblemError } from '../../errors.js';
+import { responseJsonSchema, serializerCompiler } from '../../lib/serializer.js';
+import { claimsByIds } from '../claims/claims.reader.js';
+import { claimsByIdsQuery } from '../claims/claims.repository.js';
+import {
+  createRenderer,
+  type SearchAnswer,
+  type SearchJob,
+  type SearchReply,
+  type SearchWorkerData,
+} from './search.protocol.js';
 import { createSearchRepository, type SearchFilter, type SearchResult } from './search.repository.js';
 import { SearchPage } from './search.schemas.js';
 
-/** A search's response, serialized where it was computed, so that the event loop only sends it. */
-export interface SearchAnswer {
-  json: string;
-  nextCursor: string | null;
-}
-
-const serializePage = serializerCompiler({
-  schema: SearchPage,
-  method: 'GET',
-  url: '/search',
-  httpStatus: '200',
-});
-
-export function render(result: SearchResult): SearchAnswer {
-  const { next, ...rest } = result;
-  const nextCursor = next ? encodeSearchCursor(next) : null;
-  return { json: serializePage({ ...rest, nextCursor }), nextCursor };
-}
-
-export interface SearchJob {
-  id: number;
-  filter: SearchFilter;
-  /** Epoch milliseconds at which the worker stops reading and answers with what it has. */
-  deadline: number;
-  budgetMs: number;
-}
-
-export type SearchReply =
-  | { id: number; ok: true; answer: SearchAnswer }
-  | { id: number; ok: false; problem: { code: ProblemCode; detail: string; extras: ProblemError['extras'] } }
-  | { id: number; ok: false; error: string };
+const render = createRenderer(
+  serializerCompiler({ schema: SearchPage, method: 'GET', url: '/search', httpStatus: '200' }),
+);
 
 export interface SearchServiceOptions {
   db: Db;
@@ -86,7 +66,8 @@ function outOfTime(filter: SearchFilter, budgetMs: number): SearchResult {
  */
 export function createSearchService(options: SearchServiceOptions): SearchService {
   if (options.workers <= 0 || isMemoryPath(options.databasePath)) {
-    const repository = createSearchRepository(options.db);
+    const sqlite = options.db.$client;
+    const repository = createSearchRepository(sqlite, claimsByIds(sqlite, claimsByIdsQuery(options.db)));
     return {
       mode: 'in-process',
       search: async (filter) =>
@@ -113,8 +94,7 @@ interface Slot {
 }
 
 /** The worker module: compiled JavaScript in production; TypeScript through tsx when the service runs from source. */
-function startWorker(databasePath: string): Worker {
-  const workerData = { databasePath };
+function startWorker(workerData: SearchWorkerData): Worker {
   // A search allocates a page's worth of short-lived objects: a young generation of 8 MB collects them as cheaply
   // as V8's default (up to 48 MB, which a busy worker fills and keeps resident). What a search keeps is a page
   // and the ids of a relevance window, a few MB: an old generation capped at 64 MB is collected before it grows
@@ -131,6 +111,11 @@ function startWorker(databasePath: string): Worker {
 }
 
 function createWorkerPool(options: SearchServiceOptions): SearchService {
+  const workerData: SearchWorkerData = {
+    databasePath: options.databasePath,
+    claimsQuery: claimsByIdsQuery(options.db),
+    pageSchema: responseJsonSchema(SearchPage),
+  };
   const slots: Slot[] = [];
   const queue: Job[] = [];
   const abandoned = new Set<Worker>();
@@ -154,7 +139,7 @@ function createWorkerPool(options: SearchServiceOptions): SearchService {
   }
 
   function spawn(): void {
-    const worker = startWorker(options.databasePath);
+    const worker = startWorker(workerData);
     let markReady: () => void = () => {};
     let fail: (error: Error) => void = () => {};
     const slot: Slot = {

@@ -1,19 +1,33 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { openReadOnlyDatabase } from '../../db/client.js';
-import { ProblemError } from '../../errors.js';
+import Database from 'better-sqlite3';
+import fastJson from 'fast-json-stringify';
+import { ProblemError } from '../../problem-error.js';
+import { claimsByIds } from '../claims/claims.reader.js';
+import {
+  createRenderer,
+  type SearchJob,
+  type SearchReply,
+  type SearchWorkerData,
+} from './search.protocol.js';
 import { createSearchRepository } from './search.repository.js';
-import { render, type SearchJob, type SearchReply } from './search.service.js';
 
 // A search worker: its own read-only connection, one query at a time, so that no query can hold up the
 // service's event loop. See search.service.ts for how queries reach it.
+//
+// It loads no Drizzle, zod or schema (about 12 MB of each worker's memory when it did): the main thread hands
+// it the SQL text of the claims select and the JSON Schema of a page, and test/search-worker-imports.test.ts
+// keeps its imports so.
 const port = parentPort;
 if (!port) throw new Error('search.worker.ts runs as a worker thread');
-const db = openReadOnlyDatabase((workerData as { databasePath: string }).databasePath);
-const repository = createSearchRepository(db);
-
+const { databasePath, claimsQuery, pageSchema } = workerData as SearchWorkerData;
+// Read-only: nothing it runs can hold the write lock or change the data.
+const sqlite = new Database(databasePath, { readonly: true, fileMustExist: true });
+sqlite.pragma('busy_timeout = 5000');
+const repository = createSearchRepository(sqlite, claimsByIds(sqlite, claimsQuery));
+const render = createRenderer(fastJson(pageSchema as Parameters<typeof fastJson>[0]));
 port.on('message', (message: SearchJob | { close: true }) => {
   if ('close' in message) {
-    db.$client.close();
+    sqlite.close();
     port.close();
     return;
   }
