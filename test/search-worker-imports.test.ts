@@ -10,7 +10,8 @@ const root = resolve(import.meta.dirname, '..');
 const entry = join(root, 'src/modules/search/search.worker.ts');
 
 const IMPORT = /(?:^|\n)\s*import\s+(type\s+)?[\w*{}\s,$]+?\s+from\s+['"]([^'"]+)['"]/g;
-const EXPORT_FROM = /(?:^|\n)\s*export\s+(type\s+)?(?:\*(?:\s+as\s+\w+)?|\{[^}]*\})\s+from\s+['"]([^'"]+)['"]/g;
+const EXPORT_FROM =
+  /(?:^|\n)\s*export\s+(type\s+)?(?:\*(?:\s+as\s+\w+)?|\{[^}]*\})\s+from\s+['"]([^'"]+)['"]/g;
 const BARE_IMPORT = /(?:^|\n)\s*import\s+['"]([^'"]+)['"]/g;
 
 /** The specifiers a module's text imports at run time. */
