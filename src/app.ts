@@ -8,6 +8,7 @@ import {
   repairUrl,
   requestLogSerializer,
 } from './lib/http-server.js';
+import { lazyChildLogger } from './lib/lazy-logger.js';
 import { DEFAULT_STREAM_PAGE_SIZE } from './lib/list-formats.js';
 import { serializerCompiler } from './lib/serializer.js';
 import { actorsRoutes } from './modules/actors/actors.routes.js';
@@ -80,6 +81,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     logger,
     bodyLimit: options.bodyLimit ?? 5 * 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
+    childLoggerFactory: lazyChildLogger,
     requestIdHeader: false,
     // HEAD is not served (405): the API description lists no HEAD operations.
     exposeHeadRoutes: false,
