@@ -68,11 +68,20 @@ const selection = {
 };
 const FIELDS = Object.keys(selection);
 
-/** The claims select, with the claimant, source and event joined; each query adds its WHERE. */
-function selectClaims(db: Db) {
+/** A claim's chain as JSON, `[[id, name, kind], …]` in order (claims.reader.ts `toClaimWithChain`). */
+const CHAIN_JSON = sql<string>`(
+  SELECT json_group_array(json_array(a.id, a.name, a.kind) ORDER BY v.position)
+  FROM claim_reported_via v JOIN actors a ON a.id = v.actor_id WHERE v.claim_id = ${claims.id}
+)`;
+
+/**
+ * The claims select, with the claimant, source and event joined; each query adds its WHERE. `extra` columns
+ * come after the others; their type is the caller's to give (rawSelect's row type).
+ */
+function selectClaims(db: Db, extra: Record<string, SQL> = {}) {
   return (
     db
-      .select(selection)
+      .select({ ...selection, ...extra } as typeof selection)
       .from(claims)
       // A LEFT JOIN keeps claims as the outer loop (every claim has its source: the column is NOT NULL with a
       // foreign key). With an inner join SQLite may scan sources first and sort, which costs a full scan
@@ -101,7 +110,7 @@ export function createClaimsRepository(db: Db) {
   const select = () => selectClaims(db);
   type Row = ClaimSelectRow;
 
-  const { toClaims } = createClaimMapper(db.$client);
+  const { toClaims, toClaimWithChain } = createClaimMapper(db.$client);
 
   // Lists are prepared once per combination of filters (at most a few dozen), not built per request.
   const listStatements = new Map<string, ReturnType<typeof prepareList>>();
@@ -135,10 +144,11 @@ export function createClaimsRepository(db: Db) {
   }
 
   const byIds = claimsByIds(db.$client, claimsByIdsQuery(db));
-  const getStatement = rawSelect<Row>(
+  // One claim: its chain comes in the same statement (CHAIN_JSON).
+  const getStatement = rawSelect<Row & { chainJson: string }>(
     db.$client,
-    select().where(eq(claims.id, sql.placeholder('id'))),
-    FIELDS,
+    selectClaims(db, { chainJson: CHAIN_JSON }).where(eq(claims.id, sql.placeholder('id'))),
+    [...FIELDS, 'chainJson'],
   );
   const rowStatement = db
     .select()
@@ -156,7 +166,8 @@ export function createClaimsRepository(db: Db) {
 
   const repo = {
     get(id: number): Claim | null {
-      return toClaims(getStatement({ id }))[0] ?? null;
+      const row = getStatement({ id })[0];
+      return row ? toClaimWithChain(row) : null;
     },
 
     /** Claims by id, for embedding in attributions and links: one query for a whole page. */
