@@ -1,5 +1,5 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppConfig } from './config.js';
 import {
   BASELINE_SECURITY_HEADERS,
@@ -11,6 +11,7 @@ import {
 import { lazyChildLogger } from './lib/lazy-logger.js';
 import { DEFAULT_STREAM_PAGE_SIZE } from './lib/list-formats.js';
 import { serializerCompiler } from './lib/serializer.js';
+import { validatorCompiler } from './lib/validation.js';
 import { actorsRoutes } from './modules/actors/actors.routes.js';
 import { attributionsRoutes } from './modules/attributions/attributions.routes.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';

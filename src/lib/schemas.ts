@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TIME_PRECISIONS } from '../db/schema.js';
+import { fastId, RECORD_ID, withFastPath } from './validation.js';
 
 const LONE_SURROGATE = /\p{Cs}/u;
 
@@ -29,13 +30,17 @@ export const idSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER)
  */
 export const idParam = z
   .string()
-  .regex(/^[1-9][0-9]{0,15}$/, 'Must be a record id: a positive whole number in plain digits')
+  .regex(RECORD_ID, 'Must be a record id: a positive whole number in plain digits')
   .transform(Number)
   .pipe(z.number().max(Number.MAX_SAFE_INTEGER, 'Too large for a record id'))
   .describe('A record id (a positive integer).');
 
 export const idParams = <K extends string>(key: K) =>
-  z.object({ [key]: idParam } as Record<K, typeof idParam>);
+  withFastPath(z.object({ [key]: idParam } as Record<K, typeof idParam>), (data) => {
+    if (typeof data !== 'object' || data === null) return undefined;
+    const id = fastId((data as Record<string, unknown>)[key]);
+    return id === undefined ? undefined : { value: { [key]: id } };
+  });
 
 /** An ISO 8601 date-time with an offset (or Z); stored and returned in UTC, so that text order is time order. */
 export const instant = z.iso

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { z } from 'zod';
 import { problem } from '../errors.js';
+import { noQuery } from '../lib/validation.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -49,7 +50,7 @@ export const httpEdgesPlugin = fp(
       route.schema ??= {};
       const schema = route.schema;
       const query = schema.querystring;
-      if (query === undefined) schema.querystring = z.object({}).strict();
+      if (query === undefined) schema.querystring = noQuery();
       else if (query instanceof z.ZodObject) schema.querystring = query.strict();
     });
 
