@@ -30,6 +30,7 @@ import {
   originKeyOf,
 } from '../src/domain/independence.js';
 import { unionFind } from '../src/lib/union-find.js';
+import type { ClaimSelectRow } from '../src/modules/claims/claims.reader.js';
 
 const path = process.env.LIMIT_DB;
 if (!path) throw new Error('LIMIT_DB is required');
@@ -63,38 +64,8 @@ SELECT c.id, c.text, c.stance, c.modality, c.stated_at AS statedAt, c.stated_at_
 FROM claims c CROSS JOIN sources s ON s.id = c.source_id
 LEFT JOIN actors a ON a.id = c.claimant_id LEFT JOIN events e ON e.id = c.event_id`;
 
-interface ClaimRow {
-  id: number;
-  text: string;
-  stance: string;
-  modality: string;
-  statedAt: string | null;
-  statedAtPrecision: string | null;
-  createdAt: string;
-  updatedAt: string;
-  claimantId: number | null;
-  claimantName: string | null;
-  claimantKind: string | null;
-  sourceId: number;
-  sourceTitle: string;
-  sourceUrl: string | null;
-  sourcePublishedAt: string | null;
-  eventId: number | null;
-  eventTitle: string | null;
-  quoteExact: string;
-  quotePrefix: string;
-  quoteSuffix: string;
-  quoteStart: number;
-  quoteEnd: number;
-  verified: number;
-  credibilityGrade: string | null;
-  credibilityGradedBy: string | null;
-  credibilityGradedAt: string | null;
-  credibilityRationale: string | null;
-  retractedAt: string | null;
-  retractedBy: string | null;
-  retractionReason: string | null;
-}
+// The rows of the API's claims select, column for column (the API's own type for them).
+type ClaimRow = ClaimSelectRow;
 type ActorRef = { id: number; name: string; kind: string };
 
 const stmt = {
