@@ -3,7 +3,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 // The search workers are kept lean: each loaded Drizzle, the schema and zod when it imported the service's
-// modules, some 12 MB of memory apiece. This walks what the worker module imports at run time (tsconfig has
+// modules, some 7 MB of memory apiece. This walks what the worker module imports at run time (tsconfig has
 // verbatimModuleSyntax: only `import type` and `export type` leave no import behind) and checks the packages.
 
 const root = resolve(import.meta.dirname, '..');

@@ -14,7 +14,7 @@ import { createSearchRepository } from './search.repository.js';
 // A search worker: its own read-only connection, one query at a time, so that no query can hold up the
 // service's event loop. See search.service.ts for how queries reach it.
 //
-// It loads no Drizzle, zod or schema (about 12 MB of each worker's memory when it did): the main thread hands
+// It loads no Drizzle, zod or schema (about 7 MB of each worker's memory when it did): the main thread hands
 // it the SQL text of the claims select and the JSON Schema of a page, and test/search-worker-imports.test.ts
 // keeps its imports so.
 const port = parentPort;
