@@ -11,11 +11,8 @@ function appLogging(level: string) {
       done();
     },
   });
-  const app = Fastify({
-    logger: { level, stream },
-    childLoggerFactory: lazyChildLogger,
-    disableRequestLogging: true,
-  });
+  // Fastify logs each request and its response at info: at warn, those lines must not make a child either.
+  const app = Fastify({ logger: { level, stream }, childLoggerFactory: lazyChildLogger });
   const child = vi.spyOn(app.log, 'child');
   app.get('/quiet', async (request) => {
     request.log.info('not at warn');
@@ -63,7 +60,12 @@ describe('lazyChildLogger', () => {
     const { app, lines, child } = appLogging('warn');
     await app.inject('/chatty');
     expect(child).toHaveBeenCalledTimes(1);
-    expect(lines.map((l) => l.msg)).toEqual(['kept at the route’s level']);
+    expect(lines.map((l) => l.msg)).toEqual([
+      'incoming request',
+      'kept at the route’s level',
+      'request completed',
+    ]);
+    expect(new Set(lines.map((l) => l.reqId)).size).toBe(1);
     await app.close();
   });
 });
