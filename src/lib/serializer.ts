@@ -20,7 +20,17 @@ export const serializerCompiler: FastifySerializerCompiler<unknown> = ({ schema 
   return serialize;
 };
 
-/** The JSON Schema a response serializer is compiled from (the search workers compile theirs from it too). */
+const jsonSchemas = new WeakMap<z.ZodType, object>();
+
+/**
+ * The JSON Schema a response serializer is compiled from, converted once per schema: the search workers compile
+ * theirs from the same object the service's serializer was compiled from.
+ */
 export function responseJsonSchema(schema: z.ZodType): object {
-  return z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any', target: 'draft-7' });
+  let jsonSchema = jsonSchemas.get(schema);
+  if (!jsonSchema) {
+    jsonSchema = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any', target: 'draft-7' });
+    jsonSchemas.set(schema, jsonSchema);
+  }
+  return jsonSchema;
 }

@@ -107,9 +107,6 @@ export function claimsByIdsQuery(db: Db): RawQuery {
 }
 
 export function createClaimsRepository(db: Db) {
-  const select = () => selectClaims(db);
-  type Row = ClaimSelectRow;
-
   const { toClaims, toClaimWithChain } = createClaimMapper(db.$client);
 
   // Lists are prepared once per combination of filters (at most a few dozen), not built per request.
@@ -133,9 +130,9 @@ export function createClaimsRepository(db: Db) {
     if (present.has('statedBefore')) where.push(lt(claims.statedAt, p('statedBefore')));
     if (!includeRetracted) where.push(isNull(claims.retractedAt));
     if (present.has('after')) where.push(gt(claims.id, p('after')));
-    return rawSelect<Row>(
+    return rawSelect<ClaimSelectRow>(
       db.$client,
-      select()
+      selectClaims(db)
         .where(and(...where))
         .orderBy(asc(claims.id))
         .limit(p('limit')),
@@ -145,7 +142,7 @@ export function createClaimsRepository(db: Db) {
 
   const byIds = claimsByIds(db.$client, claimsByIdsQuery(db));
   // One claim: its chain comes in the same statement (CHAIN_JSON).
-  const getStatement = rawSelect<Row & { chainJson: string }>(
+  const getStatement = rawSelect<ClaimSelectRow & { chainJson: string }>(
     db.$client,
     selectClaims(db, { chainJson: CHAIN_JSON }).where(eq(claims.id, sql.placeholder('id'))),
     [...FIELDS, 'chainJson'],
